@@ -1,0 +1,16 @@
+package io.postern.key;
+
+import java.util.Objects;
+
+/**
+ * A static identity: a private key and its public key.
+ *
+ * @param privateKey the private key
+ * @param publicKey  the public key derived from it
+ */
+public record KeyPair(PrivateKey privateKey, PublicKey publicKey) {
+    public KeyPair {
+        Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(publicKey, "publicKey");
+    }
+}

@@ -1,0 +1,34 @@
+package io.postern.spi;
+
+import io.postern.net.Endpoint;
+
+/**
+ * A bound datagram socket: sends to endpoints and delivers what it receives to a
+ * {@link DatagramReceiver} on its own receive thread(s). Thread-safe.
+ */
+public interface Transport extends AutoCloseable {
+    /** @return the local address actually bound (the real port when 0 was asked for) */
+    Endpoint localEndpoint();
+
+    /**
+     * Starts the receive loop(s). The loop never dies on bad input: what the receiver rejects is
+     * the receiver's business, and an I/O error on one datagram is counted and logged, not fatal.
+     */
+    void start(DatagramReceiver receiver);
+
+    /**
+     * Sends one datagram. Never blocks for long; a full socket buffer drops the datagram.
+     *
+     * @return {@code false} if it could not be sent (closed, unreachable, buffer full)
+     */
+    boolean send(Endpoint to, byte[] buffer, int offset, int length);
+
+    /** @return datagrams the transport itself failed to receive or send, for metrics */
+    default long errors() {
+        return 0;
+    }
+
+    /** Stops receiving and releases the socket; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,7 @@
+/**
+ * The service provider interfaces a third party implements to extend Postern: session policies,
+ * admission, packet handlers and transports. Each implementation has a public no-argument
+ * constructor, a stable {@code name()} the configuration selects it by, and is found with
+ * {@link java.util.ServiceLoader}.
+ */
+package io.postern.spi;
