@@ -7,4 +7,6 @@ module io.postern.engine {
     requires transitive io.postern.api;
     requires org.slf4j;
 
+    exports io.postern.engine;
+
 }

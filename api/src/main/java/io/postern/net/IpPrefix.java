@@ -1,0 +1,97 @@
+package io.postern.net;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * An IP prefix such as {@code 198.19.0.2/32} or {@code fd00::/64}: a peer's AllowedIPs entry or an
+ * interface Address. The address is kept with host bits cleared.
+ *
+ * @param address   the network address (host bits zero)
+ * @param length    the prefix length, 0–32 for IPv4 and 0–128 for IPv6
+ */
+public record IpPrefix(InetAddress address, int length) {
+    public IpPrefix {
+        Objects.requireNonNull(address, "address");
+        int max = address.getAddress().length * 8;
+        if (length < 0 || length > max) {
+            throw new IllegalArgumentException("prefix length " + length + " is outside 0-" + max);
+        }
+        address = masked(address, length);
+    }
+
+    /**
+     * Parses {@code ip/len}, or a bare IP meaning a host prefix (/32 or /128).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static IpPrefix parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("IP prefix is empty");
+        }
+        String s = text.strip();
+        int slash = s.indexOf('/');
+        InetAddress ip = IpLiterals.parse(slash < 0 ? s : s.substring(0, slash));
+        int max = ip.getAddress().length * 8;
+        int len = max;
+        if (slash >= 0) {
+            String l = s.substring(slash + 1);
+            if (l.isEmpty() || l.length() > 3 || !l.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("'" + s + "' has a prefix length that is not a number");
+            }
+            len = Integer.parseInt(l);
+            if (len > max) {
+                throw new IllegalArgumentException("'" + s + "' has prefix length " + len + " above " + max);
+            }
+        }
+        return new IpPrefix(ip, len);
+    }
+
+    /** @return whether {@code ip} (same family) lies inside this prefix */
+    public boolean contains(InetAddress ip) {
+        byte[] a = address.getAddress();
+        byte[] b = ip.getAddress();
+        if (a.length != b.length) {
+            return false;
+        }
+        return contains(b, 0, b.length);
+    }
+
+    /** @return whether the address bytes {@code ip[offset, offset+family length)} lie inside this prefix */
+    public boolean contains(byte[] ip, int offset, int familyLength) {
+        byte[] a = address.getAddress();
+        if (a.length != familyLength) {
+            return false;
+        }
+        int full = length / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != ip[offset + i]) {
+                return false;
+            }
+        }
+        int rem = length % 8;
+        if (rem == 0) {
+            return true;
+        }
+        int mask = (0xff << (8 - rem)) & 0xff;
+        return (a[full] & mask) == (ip[offset + full] & mask);
+    }
+
+    private static InetAddress masked(InetAddress ip, int length) {
+        byte[] b = ip.getAddress();
+        for (int i = 0; i < b.length; i++) {
+            int bits = Math.min(8, Math.max(0, length - 8 * i));
+            b[i] &= (byte) ((0xff << (8 - bits)) & 0xff);
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address.getHostAddress() + "/" + length;
+    }
+}

@@ -1,0 +1,25 @@
+package io.postern.engine;
+
+import io.postern.event.DropReason;
+import java.util.Map;
+
+/**
+ * Monotonic counters of an engine, read without locks.
+ *
+ * @param drops                 received datagrams dropped, by reason (every reason present, zeros included)
+ * @param handshakesInitiated   initiations sent
+ * @param handshakesCompleted   handshakes completed in either role
+ * @param sessionsConfirmed     keypairs confirmed by their first transport packet
+ * @param staleSessionsEvicted  sessions evicted because a new identity confirmed at their endpoint
+ * @param policyFaults          times the policy threw or returned null
+ * @param packetsReceived       authenticated transport packets received
+ * @param packetsSent           transport packets sent
+ */
+public record EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
+                             long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
+                             long packetsReceived, long packetsSent) {
+    /** @return the count for one reason */
+    public long drops(DropReason reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+}
