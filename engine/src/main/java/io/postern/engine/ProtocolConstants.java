@@ -7,11 +7,16 @@ import java.time.Duration;
  * the specification (WireGuard paper §6, "Timers &amp; Stateless UX"; PROTOCOL.md "Timers and
  * limits") and Postern's implementation limits.
  *
- * <p><b>Deliberate deviation:</b> when data was sent and nothing authenticated came back, Postern
- * starts a new handshake after {@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA} (= REKEY_TIMEOUT, plus
- * jitter), where wireguard-go waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s). A client whose
- * gateway restarted and lost every session thereby recovers within REKEY_TIMEOUT + jitter. The
- * price is at most one extra initiation per 5 s toward a peer that is merely slow to answer.
+ * <p><b>Deliberate deviation:</b> when data was sent under a keypair this side initiated and
+ * nothing authenticated came back, Postern starts a new handshake after
+ * {@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA} (= REKEY_TIMEOUT, plus jitter), where wireguard-go
+ * waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s). A client whose gateway restarted and lost every
+ * session thereby recovers within REKEY_TIMEOUT + jitter. The price: a peer that only receives
+ * answers with its passive keepalive after KEEPALIVE_TIMEOUT (10 s), so strictly one-way traffic
+ * from the initiator costs one extra handshake per ~5 s. Under a keypair the other side initiated
+ * (the gateway's usual role) the wireguard-go interval
+ * ({@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER}) is kept: otherwise every echo to a
+ * silent client would make the gateway rehandshake before the client's keepalive can arrive.
  */
 final class ProtocolConstants {
     private ProtocolConstants() {}
@@ -60,6 +65,8 @@ final class ProtocolConstants {
      * authenticated answer for this long. wireguard-go uses KEEPALIVE_TIMEOUT + REKEY_TIMEOUT.
      */
     static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA = REKEY_TIMEOUT;
+    /** The same under a keypair the peer initiated: wireguard-go's KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. */
+    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER = KEEPALIVE_TIMEOUT.plus(REKEY_TIMEOUT);
     /** Largest transport payload the engine encrypts (a UDP datagram minus header and tag). */
     static final int MAX_PAYLOAD = 65_535 - 32 - 16;
     /** Scratch buffer size for one decrypted or encrypted datagram. */

@@ -17,6 +17,8 @@ final class TransportSender {
     private static final long REKEY_AFTER_TIME = ProtocolConstants.REKEY_AFTER_TIME.toMillis();
     private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
     private static final long NEW_HANDSHAKE_AFTER = ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA.toMillis();
+    private static final long NEW_HANDSHAKE_AFTER_RESPONDER =
+            ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER.toMillis();
     /** One datagram's worth of output per sending thread: the data path allocates nothing per packet. */
     private static final ThreadLocal<byte[]> SCRATCH =
             ThreadLocal.withInitial(() -> new byte[ProtocolConstants.SCRATCH_SIZE]);
@@ -67,7 +69,8 @@ final class TransportSender {
         peer.lastSentMillis = now;
         peer.keepaliveDeadline = Peer.UNARMED;
         if (len > 0 && peer.newHandshakeDeadline == Peer.UNARMED) {
-            peer.newHandshakeDeadline = now + NEW_HANDSHAKE_AFTER + s.jitterMillis();
+            long wait = kp.initiator ? NEW_HANDSHAKE_AFTER : NEW_HANDSHAKE_AFTER_RESPONDER;
+            peer.newHandshakeDeadline = now + wait + s.jitterMillis();
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
                 || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {
