@@ -1,7 +1,7 @@
 package io.postern.spi;
 
 import io.postern.key.PublicKey;
-import io.postern.net.IpPrefix;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -36,8 +36,8 @@ public interface HandlerContext {
         return false;
     }
 
-    /** @return the gateway's own tunnel addresses ({@code [Interface] Address}) */
-    default List<IpPrefix> interfaceAddresses() {
+    /** @return the gateway's own tunnel addresses (host parts of {@code [Interface] Address}) */
+    default List<InetAddress> interfaceAddresses() {
         return List.of();
     }
 }
