@@ -14,4 +14,6 @@ module io.postern.gateway {
     uses io.postern.spi.Admission;
     uses io.postern.spi.PacketHandler;
     uses io.postern.spi.TransportProvider;
+
+    provides io.postern.spi.PacketHandler with io.postern.gateway.ip.IpPacketHandler;
 }
