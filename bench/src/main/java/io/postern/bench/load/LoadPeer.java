@@ -39,6 +39,12 @@ final class LoadPeer implements AutoCloseable {
      */
     static LoadPeer start(ClassPathPlugins plugins, SelectorLoop loop, InetSocketAddress local, PublicKey gateway,
                           Endpoint gatewayEndpoint, Runnable onFirstEcho) throws IOException {
+        return start(plugins, loop, local, gateway, gatewayEndpoint, onFirstEcho, () -> {});
+    }
+
+    /** As above; {@code onEcho} runs on every echo received (on the selector thread). */
+    static LoadPeer start(ClassPathPlugins plugins, SelectorLoop loop, InetSocketAddress local, PublicKey gateway,
+                          Endpoint gatewayEndpoint, Runnable onFirstEcho, Runnable onEcho) throws IOException {
         KeyPair identity = plugins.crypto.x25519().generateKeyPair();
         LoadPeer[] self = new LoadPeer[1];
         PacketHandler handler = new PacketHandler() {
@@ -55,6 +61,7 @@ final class LoadPeer implements AutoCloseable {
             @Override
             public void onPacket(PublicKey peer, byte[] buffer, int offset, int length, HandlerContext context) {
                 self[0].echo();
+                onEcho.run();
             }
         };
         SessionEngine engine = new SessionEngine(identity, plugins.peerServices(handler), Clock.systemUTC(),
