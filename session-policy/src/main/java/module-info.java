@@ -1,10 +1,18 @@
 /**
- * The stock {@link io.postern.spi.SessionPolicy} implementations: {@code reset-on-identity-change}
- * (the default), {@code keep-both} and {@code reject-while-bound}. Exports nothing; each policy is
- * a service provider selected by name.
+ * The stock {@link io.postern.spi.SessionPolicy} implementations — {@code reset-on-identity-change}
+ * (the default), {@code keep-both} and {@code reject-while-bound} — and the stock
+ * {@link io.postern.spi.Admission} implementations, {@code allowlist} (the default) and
+ * {@code open}. Exports nothing; each one is a service provider selected by name.
  */
 module io.postern.policy {
     requires io.postern.api;
     requires org.slf4j;
 
+    provides io.postern.spi.SessionPolicy with
+            io.postern.policy.ResetOnIdentityChangePolicy,
+            io.postern.policy.KeepBothPolicy,
+            io.postern.policy.RejectWhileBoundPolicy;
+    provides io.postern.spi.Admission with
+            io.postern.policy.admission.AllowlistAdmission,
+            io.postern.policy.admission.OpenAdmission;
 }

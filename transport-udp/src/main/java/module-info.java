@@ -6,4 +6,5 @@ module io.postern.transport.udp {
     requires io.postern.api;
     requires org.slf4j;
 
+    provides io.postern.spi.TransportProvider with io.postern.transport.udp.UdpTransportProvider;
 }

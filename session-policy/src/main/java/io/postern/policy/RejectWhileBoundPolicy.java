@@ -1,0 +1,36 @@
+package io.postern.policy;
+
+import io.postern.spi.IdentityChange;
+import io.postern.spi.PolicyDecision;
+import io.postern.spi.SessionPolicy;
+
+/**
+ * {@code reject-while-bound}: a new identity's initiation from an endpoint bound to a live session
+ * of another identity is dropped ({@link PolicyDecision#REJECT}); the incumbent keeps the endpoint.
+ *
+ * <p>This is the behaviour of the gateway in the original bug report: a peer that crashed and came
+ * back with a new key from the same NAT mapping stays locked out until the old session times out.
+ * Kept to reproduce that report and to test against it; do not choose it for production unless an
+ * endpoint must never change hands while a session on it lives. Stateless and thread-safe.
+ */
+public final class RejectWhileBoundPolicy implements SessionPolicy {
+
+    /** Creates the policy; {@link java.util.ServiceLoader} calls this. */
+    public RejectWhileBoundPolicy() {}
+
+    @Override
+    public String name() {
+        return "reject-while-bound";
+    }
+
+    @Override
+    public String description() {
+        return "Drop a new identity's handshake while another identity's session holds the endpoint; "
+                + "the behaviour of the original bug report, kept to reproduce it.";
+    }
+
+    @Override
+    public PolicyDecision onIdentityChange(IdentityChange change) {
+        return PolicyDecision.REJECT;
+    }
+}
