@@ -4,10 +4,15 @@
  * BLAKE2s and XChaCha20 from Bouncy Castle because the JDK has neither) — and the Noise_IKpsk2
  * handshake ({@code noise-ikpsk2}) built on whichever provider is selected.
  *
- * <p>Exports nothing: everything is reached through the services it provides.
+ * <p>Exports nothing: everything is reached through the services it provides. The same services
+ * are also listed under {@code META-INF/services} for callers that put the jar on the class path.
  */
 module io.postern.crypto {
     requires io.postern.api;
     requires org.bouncycastle.provider;
 
+    provides io.postern.spi.crypto.CryptoProvider
+            with io.postern.crypto.bc.BouncyCastleCryptoProvider, io.postern.crypto.jca.JcaCryptoProvider;
+    provides io.postern.spi.crypto.HandshakeProtocolFactory
+            with io.postern.crypto.noise.NoiseHandshakeProtocolFactory;
 }

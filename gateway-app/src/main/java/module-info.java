@@ -2,11 +2,33 @@
  * The Postern gateway application: finds the implementations with {@link java.util.ServiceLoader},
  * binds the configured ones with Guice, parses the wg-quick style configuration, and runs the CLI.
  * The only module that knows Guice and the only one that knows every implementation module.
+ *
+ * <p>The implementation modules (io.postern.crypto, io.postern.policy, io.postern.transport.udp)
+ * are not required: the {@code uses} clauses below make the module system resolve every module on
+ * the module path that {@code provides} one of these services (service binding), so putting their
+ * jars on the module path is enough.
+ *
+ * <p>Exports {@code io.postern.gateway}: {@link io.postern.gateway.PosternNode} (start a node from
+ * a {@link io.postern.gateway.NodeConfig}), the config parser's {@link io.postern.gateway.ConfigException}
+ * and {@link io.postern.gateway.Main}.
  */
 module io.postern.gateway {
     requires io.postern.api;
     requires io.postern.engine;
     requires org.slf4j;
+    requires info.picocli;
+    requires com.google.guice;
+    requires jakarta.inject;
+    // Guice is an automatic module and cannot declare that it needs Guava; Guava is an explicit
+    // module, so nothing would resolve it without this line.
+    requires com.google.common;
+
+    exports io.postern.gateway;
+
+    // picocli fills the package-private command classes reflectively
+    opens io.postern.gateway to info.picocli;
+    // Guice calls the modules' @Provides methods reflectively (bytecode generation is disabled)
+    opens io.postern.gateway.wiring to com.google.guice;
 
     uses io.postern.spi.crypto.CryptoProvider;
     uses io.postern.spi.crypto.HandshakeProtocolFactory;
@@ -14,4 +36,6 @@ module io.postern.gateway {
     uses io.postern.spi.Admission;
     uses io.postern.spi.PacketHandler;
     uses io.postern.spi.TransportProvider;
+
+    provides io.postern.spi.PacketHandler with io.postern.gateway.handler.EchoPacketHandler;
 }

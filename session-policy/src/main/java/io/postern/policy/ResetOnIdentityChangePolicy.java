@@ -27,7 +27,7 @@ public final class ResetOnIdentityChangePolicy implements SessionPolicy {
 
     @Override
     public String description() {
-        return "Default. Answer a new identity at a bound endpoint at once and evict the stale session "
+        return "Answer a new identity at a bound endpoint at once and evict the stale session "
                 + "there once the new one is confirmed: for peers behind NAT that may restart with a new key.";
     }
 

@@ -20,7 +20,7 @@ public final class AllowlistAdmission implements Admission {
 
     @Override
     public String description() {
-        return "Default. Admits only keys configured as a [Peer] (WireGuard's model).";
+        return "Admits only keys configured as a [Peer] (WireGuard's model).";
     }
 
     @Override

@@ -1,0 +1,41 @@
+package io.postern.gateway;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The {@code postern} command: {@code up}, {@code genkey}, {@code pubkey}, {@code policies}. Run it
+ * through the {@code ./postern} launcher at the repository root, which builds the gateway when
+ * needed and puts every module on the module path.
+ */
+public final class Main {
+
+    /** The system property that turns Guice's bytecode generation off (its ASM cannot read Java 25 classes, google/guice#1822). */
+    static final String GUICE_BYTECODE_GEN = "guice_bytecode_gen_option";
+
+    private Main() {}
+
+    /**
+     * Runs the command and exits with its code ({@code up} returns only when stopped).
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        // first, before any Guice class is loaded: Guice reads it once, in a static initializer
+        if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
+            System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
+        }
+        int code = run(args, System.in, System.out, System.err, System.getenv());
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command with the given streams and environment (tests use this).
+     *
+     * @return the exit code: 0 success, 1 failure (bad configuration, I/O), 2 bad command line
+     */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        return PosternCommand.commandLine(in, out, err, env).execute(args);
+    }
+}

@@ -1,0 +1,23 @@
+package io.postern.gateway;
+
+import io.postern.spi.Admission;
+import io.postern.spi.PacketHandler;
+import io.postern.spi.SessionPolicy;
+import io.postern.spi.TransportProvider;
+import io.postern.spi.crypto.CryptoProvider;
+import io.postern.spi.crypto.HandshakeProtocolFactory;
+
+/**
+ * The implementations one node uses, chosen by name from a {@link PluginRegistry}.
+ *
+ * @param crypto         the crypto provider
+ * @param handshakes     the handshake protocol factory
+ * @param policy         the session policy
+ * @param fallbackPolicy applied when {@code policy} faults
+ * @param admission      the admission rule
+ * @param handler        the packet handler
+ * @param transport      the transport provider
+ */
+record PluginSelection(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
+                       SessionPolicy fallbackPolicy, Admission admission, PacketHandler handler,
+                       TransportProvider transport) {}

@@ -1,0 +1,48 @@
+package io.postern.gateway;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code postern policies}: lists the plugins of every SPI found on the module path, with their descriptions. */
+@Command(name = "policies", description = "List the available plugins of each kind (session policies, admission, "
+        + "handlers, crypto, handshakes, transports) with what they do.")
+final class PoliciesCommand implements Callable<Integer> {
+    private static final Map<String, String> DEFAULTS = Map.of(
+            "SessionPolicy", NodeConfig.DEFAULT_SESSION_POLICY,
+            "Admission", NodeConfig.DEFAULT_ADMISSION,
+            "Handler", NodeConfig.DEFAULT_HANDLER,
+            "CryptoProvider", NodeConfig.DEFAULT_CRYPTO_PROVIDER,
+            "Handshake", NodeConfig.DEFAULT_HANDSHAKE,
+            "Transport", NodeConfig.DEFAULT_TRANSPORT);
+
+    @ParentCommand
+    PosternCommand parent;
+
+    @Override
+    public Integer call() {
+        PluginRegistry registry = PluginRegistry.load();
+        boolean first = true;
+        for (NamedPlugins<?> plugins : registry.all()) {
+            if (!first) {
+                parent.out.println();
+            }
+            first = false;
+            print(plugins);
+        }
+        return 0;
+    }
+
+    private <T> void print(NamedPlugins<T> plugins) {
+        parent.out.println(plugins.kind() + ":");
+        if (plugins.all().isEmpty()) {
+            parent.out.println("  (none on the module path)");
+        }
+        int width = plugins.names().stream().mapToInt(String::length).max().orElse(0);
+        for (Map.Entry<String, T> e : plugins.all().entrySet()) {
+            String mark = e.getKey().equals(DEFAULTS.get(plugins.kind())) ? " (default)" : "";
+            parent.out.printf("  %-" + width + "s  %s%s%n", e.getKey(), plugins.describe(e.getValue()), mark);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.postern.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code postern} command: holds the streams and environment its subcommands use. */
+@Command(name = "postern", mixinStandardHelpOptions = true, version = "postern 0.1.0",
+        description = "A WireGuard v1 gateway that lets a peer restarting with a new key back in at once.",
+        subcommands = {UpCommand.class, GenkeyCommand.class, PubkeyCommand.class, PoliciesCommand.class})
+final class PosternCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PosternCommand.class);
+
+    /** Exit code for a failed command (bad configuration, I/O). */
+    static final int FAILED = 1;
+    /** Exit code for a bad command line. */
+    static final int USAGE = 2;
+
+    final InputStream in;
+    final PrintStream out;
+    final Map<String, String> env;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PosternCommand(InputStream in, PrintStream out, Map<String, String> env) {
+        this.in = in;
+        this.out = out;
+        this.env = env;
+    }
+
+    /** @return the configured command line: one-line errors, exit codes 0/1/2 */
+    static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new PosternCommand(in, out, env));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, args) -> {
+            err.println("postern: " + e.getMessage() + " (see 'postern --help')");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            err.println("postern: " + oneLine(e));
+            LOG.debug("command failed", e);
+            return FAILED;
+        });
+        return cl;
+    }
+
+    private static String oneLine(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String message = t.getMessage();
+        if (t instanceof ConfigException || t instanceof IOException || t instanceof IllegalArgumentException) {
+            return message == null ? t.getClass().getSimpleName() : message;
+        }
+        return t.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("postern: missing command (up, genkey, pubkey, policies; see 'postern --help')");
+        return USAGE;
+    }
+}

@@ -1,0 +1,174 @@
+package io.postern.gateway;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.postern.engine.PeerConfig;
+import io.postern.engine.SessionEngine;
+import io.postern.event.GatewayEventListener;
+import io.postern.gateway.wiring.AdmissionModule;
+import io.postern.gateway.wiring.CryptoModule;
+import io.postern.gateway.wiring.EngineModule;
+import io.postern.gateway.wiring.HandlerModule;
+import io.postern.gateway.wiring.IdentityModule;
+import io.postern.gateway.wiring.PolicyModule;
+import io.postern.gateway.wiring.TransportModule;
+import io.postern.key.KeyPair;
+import io.postern.key.PublicKey;
+import io.postern.net.Endpoint;
+import io.postern.spi.Transport;
+import io.postern.spi.TransportProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Postern node: a {@link SessionEngine} for one identity, bound to one transport. The
+ * gateway is one; a "Java peer" in tests is just another, configured with the gateway as its
+ * {@code [Peer]} — the same engine, not a test double.
+ *
+ * <pre>{@code
+ * PrivateKey gatewayKey = PrivateKey.fromBase64(...);          // or read postern.conf:
+ * NodeConfig gatewayConfig = NodeConfig.load(Path.of("postern.conf"));
+ * try (PosternNode gateway = PosternNode.start(gatewayConfig.toBuilder()
+ *              .listenAddress(InetAddress.getLoopbackAddress()).listenPort(0).admission("open").build());
+ *      PosternNode peer = PosternNode.start(NodeConfig.builder(peerKey)
+ *              .listenAddress(InetAddress.getLoopbackAddress())
+ *              .peer(PeerConfig.of(gateway.publicKey(), gateway.localEndpoint()))
+ *              .handler(capturingHandler)            // receives the echoes
+ *              .listener(events::add)                // every GatewayEvent of the peer's engine
+ *              .build())) {
+ *     peer.engine().initiateHandshake(gateway.publicKey());
+ *     // wait (bounded) until peer.engine().peer(gateway.publicKey()) is ESTABLISHED, then:
+ *     peer.engine().send(gateway.publicKey(), payload, 0, payload.length);
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} checks every plugin name and derives the identity before binding anything, so
+ * a bad configuration leaves nothing behind. Thread-safe; {@link #close()} is idempotent.
+ */
+public final class PosternNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PosternNode.class);
+
+    private final SessionEngine engine;
+    private final Transport transport;
+    private final PublicKey publicKey;
+    private final PluginSelection plugins;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
+        this.engine = engine;
+        this.transport = transport;
+        this.publicKey = publicKey;
+        this.plugins = plugins;
+    }
+
+    /**
+     * Selects the plugins the configuration names (from the module path), wires the engine with
+     * Guice, adds the configured peers and listeners, binds the transport and starts receiving.
+     *
+     * @throws ConfigException when a plugin name is unknown (listing the available ones) or the
+     *                         configuration is otherwise unusable; nothing is bound then
+     * @throws IOException     when the listen address cannot be bound
+     */
+    public static PosternNode start(NodeConfig config) throws IOException {
+        return start(config, PluginRegistry.load());
+    }
+
+    static PosternNode start(NodeConfig config, PluginRegistry registry) throws IOException {
+        PluginSelection plugins = registry.select(config);
+        PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
+        KeyPair identity = new KeyPair(config.privateKey(), publicKey);
+
+        Injector injector = Guice.createInjector(
+                new IdentityModule(identity, config.clock()),
+                new CryptoModule(plugins.crypto(), plugins.handshakes()),
+                new PolicyModule(plugins.policy(), plugins.fallbackPolicy()),
+                new AdmissionModule(plugins.admission()),
+                new HandlerModule(plugins.handler()),
+                new TransportModule(plugins.transport()),
+                new EngineModule());
+        SessionEngine engine = injector.getInstance(SessionEngine.class);
+        Transport transport = null;
+        try {
+            for (GatewayEventListener listener : config.listeners()) {
+                engine.addListener(listener);
+            }
+            for (PeerConfig peer : config.peers()) {
+                engine.addOrUpdatePeer(peer);
+            }
+            transport = bind(injector.getInstance(TransportProvider.class), config);
+            engine.start(transport);
+        } catch (IOException | RuntimeException e) {
+            if (transport != null) {
+                transport.close();
+            }
+            engine.close();
+            throw e;
+        }
+        LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
+                publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
+                plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
+        return new PosternNode(engine, transport, publicKey, plugins);
+    }
+
+    /**
+     * Binds the configured address, or the dual-stack wildcard {@code ::}, falling back to
+     * {@code 0.0.0.0} where the machine has no IPv6.
+     */
+    private static Transport bind(TransportProvider provider, NodeConfig config) throws IOException {
+        if (config.listenAddress() != null) {
+            return provider.bind(new InetSocketAddress(config.listenAddress(), config.listenPort()));
+        }
+        try {
+            return provider.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[16]), config.listenPort()));
+        } catch (IOException dualStackFailed) {
+            try {
+                return provider.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), config.listenPort()));
+            } catch (IOException v4Failed) {
+                v4Failed.addSuppressed(dualStackFailed);
+                throw v4Failed;
+            }
+        }
+    }
+
+    /** @return the session engine: peers, sessions, counters, sending */
+    public SessionEngine engine() {
+        return engine;
+    }
+
+    /**
+     * @return the bound local endpoint (the real port when 0 was configured); for a wildcard bind
+     *         the address is the wildcard ({@code [::]} or {@code 0.0.0.0}), so peers on this machine
+     *         should use the loopback address with {@link Endpoint#port()}
+     */
+    public Endpoint localEndpoint() {
+        return transport.localEndpoint();
+    }
+
+    /** @return this node's static public key */
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    /** @return the name of the session policy in use */
+    public String sessionPolicy() {
+        return plugins.policy().name();
+    }
+
+    /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            transport.close();
+        } finally {
+            engine.close();
+        }
+        LOG.info("node stopped publicKey={}", publicKey.shortForm());
+    }
+}

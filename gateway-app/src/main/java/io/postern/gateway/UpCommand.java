@@ -1,0 +1,85 @@
+package io.postern.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM.
+ *
+ * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
+ * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
+ * reset-on-identity-change policy. The data directory is {@code --data-dir}, else
+ * {@code $POSTERN_DATA_DIR}, else {@code ./postern-data} relative to the working directory — beside
+ * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
+ * for a fixed place. A file given with {@code --config} must exist: it is never generated.
+ */
+@Command(name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
+final class UpCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+
+    /** The environment variable naming the data directory. */
+    static final String DATA_DIR_ENV = "POSTERN_DATA_DIR";
+    /** The data directory when neither --data-dir nor the variable is given. */
+    static final String DEFAULT_DATA_DIR = "postern-data";
+    /** The configuration file's name in the data directory. */
+    static final String CONFIG_FILE = "postern.conf";
+
+    @ParentCommand
+    PosternCommand parent;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "wg-quick style configuration file to use (must exist).")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PluginRegistry registry = PluginRegistry.load();
+        Path file = config != null ? config : dataDir().resolve(CONFIG_FILE);
+        if (config == null) {
+            String created = FirstRunConfig.createIfMissing(file, registry.crypto().select(NodeConfig.DEFAULT_CRYPTO_PROVIDER).x25519());
+            if (created != null) {
+                LOG.info("first run: wrote a new configuration file={} publicKey={}", file, created);
+            }
+        } else if (!Files.exists(config)) {
+            throw new ConfigException(config.toString(), 0, null, "no such file (--config names an existing file; "
+                    + "leave it out to use or create " + DATA_DIR_ENV + "/" + CONFIG_FILE + ")");
+        }
+        if (FirstRunConfig.readableByOthers(file)) {
+            LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
+        }
+        NodeConfig nodeConfig = NodeConfig.load(file);
+        PosternNode node = PosternNode.start(nodeConfig, registry);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
+            node.close();
+            LOG.info("stopped");
+            stopped.countDown();
+        }));
+        parent.out.println("public key: " + node.publicKey().toBase64());
+        parent.out.println("listening on: " + node.localEndpoint() + " (" + nodeConfig.transport() + ")");
+        parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
+        parent.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private Path dataDir() {
+        if (dataDir != null) {
+            return dataDir;
+        }
+        String fromEnv = parent.env.get(DATA_DIR_ENV);
+        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_DATA_DIR);
+    }
+}
