@@ -10,4 +10,5 @@ module io.postern.it {
     requires io.postern.api;
     requires org.slf4j;
     requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
 }

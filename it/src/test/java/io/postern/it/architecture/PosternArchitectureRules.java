@@ -194,12 +194,14 @@ public final class PosternArchitectureRules {
     }
 
     /**
-     * The narrow named exception to the standard-streams rule: gateway-app classes that are picocli
-     * commands (annotated with {@code @CommandLine.Command}), and classes nested in them.
+     * The narrow named exception to the standard-streams rule: the gateway's CLI — its entry point
+     * {@code io.postern.gateway.Main} (hands System.in/out/err to the commands) and its picocli
+     * commands (annotated with {@code @CommandLine.Command}) with the classes nested in them.
      */
     static DescribedPredicate<JavaClass> cliCommands(String root) {
-        return DescribedPredicate.describe("are picocli commands of " + root + ".gateway (or nested in one)",
-                c -> c.getPackageName().startsWith(root + ".gateway") && outermostOrSelfIsCommand(c));
+        return DescribedPredicate.describe("are the CLI of " + root + ".gateway (Main, picocli commands)",
+                c -> c.getPackageName().startsWith(root + ".gateway")
+                        && (c.getName().equals(root + ".gateway.Main") || outermostOrSelfIsCommand(c)));
     }
 
     private static boolean outermostOrSelfIsCommand(JavaClass c) {
