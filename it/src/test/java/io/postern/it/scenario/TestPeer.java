@@ -8,6 +8,8 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A Java peer of the gateway: a real node plus what it received. */
@@ -64,19 +66,7 @@ final class TestPeer {
 
     /** Sends {@code payload} once a session exists (resending while unanswered) until it is echoed. */
     void echo(byte[] payload, Duration within) {
-        long[] lastSent = {0};
-        await("echo of '" + new String(payload, StandardCharsets.UTF_8) + "' by " + key())
-                .atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    if (received.received(payload)) {
-                        return true;
-                    }
-                    long now = System.nanoTime();
-                    if (established() && (lastSent[0] == 0 || now - lastSent[0] > RESEND_EVERY.toNanos())) {
-                        lastSent[0] = now;
-                        node.engine().send(gatewayKey, payload, 0, payload.length);
-                    }
-                    return false;
-                });
+        awaitEchoes(List.of(new Pending(this, payload)), true, within);
     }
 
     /**
@@ -84,18 +74,52 @@ final class TestPeer {
      * peer whose session the far side lost notices (its engine re-handshakes on unanswered data).
      */
     void keepSendingUntilEchoed(byte[] payload, Duration within) {
-        long[] lastSent = {0};
-        await("echo of '" + new String(payload, StandardCharsets.UTF_8) + "' by " + key())
-                .atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    if (received.received(payload)) {
-                        return true;
-                    }
-                    long now = System.nanoTime();
-                    if (lastSent[0] == 0 || now - lastSent[0] > RESEND_EVERY.toNanos()) {
-                        lastSent[0] = now;
-                        node.engine().send(gatewayKey, payload, 0, payload.length);
-                    }
-                    return false;
+        awaitEchoes(List.of(new Pending(this, payload)), false, within);
+    }
+
+    /**
+     * Has every peer send a payload of its own (labelled {@code label}) once it has a session —
+     * again every 250 ms while unanswered — and waits until every one is echoed, within {@code within}.
+     */
+    static void echoAll(List<TestPeer> peers, String label, Duration within) {
+        awaitEchoes(peers.stream().map(p -> new Pending(p, uniquePayload(label))).toList(), true, within);
+    }
+
+    private static void awaitEchoes(List<Pending> all, boolean onlyWhenEstablished, Duration within) {
+        List<Pending> pending = new ArrayList<>(all);
+        Pending first = all.getFirst();
+        await("echo for " + all.size() + " payload(s), e.g. '" + new String(first.payload, StandardCharsets.UTF_8)
+                + "' by " + first.peer.key())
+                .atMost(within).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    pending.removeIf(x -> x.step(onlyWhenEstablished));
+                    return pending.isEmpty();
                 });
+    }
+
+    /** One payload waiting for its echo. */
+    private static final class Pending {
+        private final TestPeer peer;
+        private final byte[] payload;
+        private long lastSent;
+
+        Pending(TestPeer peer, byte[] payload) {
+            this.peer = peer;
+            this.payload = payload;
+        }
+
+        /** Sends when due; @return whether the echo arrived */
+        boolean step(boolean onlyWhenEstablished) {
+            if (peer.received.received(payload)) {
+                return true;
+            }
+            long now = System.nanoTime();
+            boolean due = lastSent == 0 || now - lastSent > RESEND_EVERY.toNanos();
+            if (due && (!onlyWhenEstablished || peer.established())) {
+                lastSent = now;
+                peer.node.engine().send(peer.gatewayKey, payload, 0, payload.length);
+            }
+            return false;
+        }
     }
 }
