@@ -8,5 +8,4 @@ module io.postern.engine {
     requires org.slf4j;
 
     exports io.postern.engine;
-
 }

@@ -1,5 +1,6 @@
 package io.postern.engine;
 
+import io.postern.event.DropReason;
 import io.postern.event.GatewayEventListener;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
@@ -7,9 +8,23 @@ import io.postern.net.Endpoint;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.Transport;
+import io.postern.wire.CookieReply;
+import io.postern.wire.HandshakeInitiation;
+import io.postern.wire.HandshakeResponse;
+import io.postern.wire.Parsed;
+import io.postern.wire.TransportData;
+import io.postern.wire.WireCodec;
+import io.postern.wire.WireMessage;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session engine for one local identity: answers and initiates WireGuard v1 handshakes,
@@ -17,83 +32,253 @@ import java.util.Optional;
  * the session policy when an identity changes at an endpoint. Transport-agnostic: datagrams come
  * in through {@link #onDatagram} and go out through the {@link Transport} given to {@link #start}.
  *
- * <p>STUB: the public contract other modules compile against; the implementation lands with the
- * sessions issue.
+ * <p>Received datagrams are demultiplexed by message type and receiver index only. Anything that
+ * does not authenticate is dropped, counted per {@link DropReason} and changes no session.
+ * A new identity at an endpoint bound to another identity's live session is answered at once; the
+ * {@link io.postern.spi.SessionPolicy} decides whether the incumbent is evicted when the newcomer's
+ * session is confirmed by its first transport packet.
+ *
+ * <p>Thread-safe: transports may call {@link #onDatagram} from several threads, concurrently with
+ * the timer thread and with {@link #send}.
  */
 public final class SessionEngine implements DatagramReceiver, HandlerContext, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionEngine.class);
+
+    private final EngineState state;
+    private final HandshakeInitiator initiator;
+    private final HandshakeResponder responder;
+    private final TransportSender sender;
+    private final TransportReceiver receiver;
+    private final SessionTeardown teardown;
+    private final PeerTimers timers;
+    private ScheduledExecutorService timerThread;
+    private volatile boolean closed;
 
     /**
+     * An engine with the default {@link EngineSettings}.
+     *
      * @param identity this node's static key pair
      * @param services the SPI implementations to work through
      * @param clock    the engine's clock (timers, timestamps, events)
      */
     public SessionEngine(KeyPair identity, EngineServices services, Clock clock) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this(identity, services, clock, EngineSettings.defaults());
     }
 
-    /** Starts timers and the transport's receive loop (calls {@code transport.start(this)}). */
-    public void start(Transport transport) {
-        throw new UnsupportedOperationException();
+    /**
+     * @param identity this node's static key pair
+     * @param services the SPI implementations to work through
+     * @param clock    the engine's clock (timers, timestamps, events)
+     * @param settings implementation limits, and whether a timer thread runs
+     */
+    public SessionEngine(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(settings, "settings");
+        this.state = new EngineState(identity, services, clock, settings);
+        this.initiator = new HandshakeInitiator(state);
+        this.responder = new HandshakeResponder(state);
+        this.sender = new TransportSender(state, initiator);
+        this.teardown = new SessionTeardown(state, initiator);
+        this.receiver = new TransportReceiver(state, initiator, sender, teardown, this);
+        this.timers = new PeerTimers(state, initiator, sender, teardown);
+    }
+
+    /**
+     * Starts the packet handler ({@code handler.start(this)}), the timer thread (unless
+     * {@link EngineSettings#tickInterval()} is zero) and the transport's receive loop
+     * ({@code transport.start(this)}).
+     */
+    public synchronized void start(Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        state.attach(transport);
+        state.services.handler().start(this);
+        long tick = state.settings.tickInterval().toMillis();
+        if (tick > 0 && timerThread == null) {
+            timerThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "postern-timers");
+                t.setDaemon(true);
+                return t;
+            });
+            timerThread.scheduleAtFixedRate(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+        }
+        transport.start(this);
+        LOG.info("engine {} started on {}", publicKey().shortForm(), transport.localEndpoint());
     }
 
     /** @return this node's static public key */
     public PublicKey publicKey() {
-        throw new UnsupportedOperationException();
+        return state.identity.publicKey();
     }
 
     /** Adds a configured peer, or updates it in place keeping its session. */
     public void addOrUpdatePeer(PeerConfig peer) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(peer, "peer");
+        if (peer.publicKey().equals(publicKey())) {
+            throw new IllegalArgumentException("a peer cannot have this node's own public key " + peer.publicKey());
+        }
+        state.peers.compute(peer.publicKey(), (key, existing) -> {
+            if (existing == null) {
+                return new Peer(key, peer);
+            }
+            if (!existing.configured()) {
+                state.dynamicPeers.decrementAndGet();
+            }
+            existing.configure(peer);
+            return existing;
+        });
     }
 
     /** Removes a peer and ends its session (keys zeroed). @return whether it existed */
     public boolean removePeer(PublicKey peer) {
-        throw new UnsupportedOperationException();
+        Peer p = state.peers.get(peer);
+        if (p == null) {
+            return false;
+        }
+        teardown.remove(p);
+        return true;
     }
 
-    /** Sends a handshake initiation to a peer that has an endpoint (initiator role). */
+    /**
+     * Sends a handshake initiation to a peer that has an endpoint (initiator role), starting a new
+     * round of attempts (retried every REKEY_TIMEOUT + jitter for up to REKEY_ATTEMPT_TIME). Does
+     * nothing for an unknown peer or one without an endpoint.
+     */
     public void initiateHandshake(PublicKey peer) {
-        throw new UnsupportedOperationException();
+        Peer p = state.peers.get(peer);
+        if (p == null || !initiator.initiate(p)) {
+            LOG.debug("no handshake initiated with {}: unknown peer or no endpoint", peer);
+        }
     }
 
+    /**
+     * Encrypts and sends a payload over the peer's current session. Without a usable session the
+     * payload is staged (at most {@link EngineSettings#maxStagedPackets()}, oldest dropped) and a
+     * handshake is started; it is sent when the handshake completes.
+     *
+     * @return {@code true} when sent or staged; {@code false} for an unknown peer, a payload too
+     *         large, or a transport that refused the datagram
+     */
     @Override
     public boolean send(PublicKey peer, byte[] buffer, int offset, int length) {
-        throw new UnsupportedOperationException();
+        Peer p = state.peers.get(peer);
+        if (p == null || closed) {
+            return false;
+        }
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        return sender.send(p, buffer, offset, length);
     }
 
     @Override
     public void onDatagram(Endpoint source, byte[] buffer, int offset, int length) {
-        throw new UnsupportedOperationException();
+        if (closed) {
+            return;
+        }
+        try {
+            dispatch(source, buffer, offset, length);
+        } catch (RuntimeException e) {
+            LOG.warn("failed to handle a datagram from {}", source, e);
+        }
+    }
+
+    private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
+        Parsed<? extends WireMessage> parsed = WireCodec.parse(buffer, offset, length);
+        switch (parsed) {
+            case Parsed.Rejected<? extends WireMessage> r -> state.drop(DropReason.of(r.reason()), source);
+            case Parsed.Ok<? extends WireMessage> ok -> {
+                switch (ok.message()) {
+                    case TransportData t -> receiver.onTransport(source, t);
+                    case HandshakeInitiation i -> responder.onInitiation(source, i);
+                    case HandshakeResponse r -> {
+                        Peer completed = initiator.onResponse(source, r);
+                        if (completed != null) {
+                            sender.sendStagedOrKeepalive(completed); // key confirmation, no extra round trip
+                        }
+                    }
+                    case CookieReply c -> initiator.onCookieReply(source, c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs every timer that is due at the clock's current time. The timer thread calls it every
+     * {@link EngineSettings#tickInterval()}; with a zero interval, tests call it after moving a fake
+     * clock.
+     */
+    public void tick() {
+        if (!closed) {
+            timers.tick();
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (Throwable t) {
+            LOG.error("timer tick failed", t);
+        }
     }
 
     /** @return a snapshot of every peer */
     public List<PeerStatus> peers() {
-        throw new UnsupportedOperationException();
+        long now = state.now();
+        List<PeerStatus> out = new ArrayList<>(state.peers.size());
+        for (Peer p : state.peers.values()) {
+            out.add(p.status(now));
+        }
+        return out;
     }
 
     /** @return a snapshot of one peer */
     public Optional<PeerStatus> peer(PublicKey peer) {
-        throw new UnsupportedOperationException();
+        Peer p = state.peers.get(peer);
+        return p == null ? Optional.empty() : Optional.of(p.status(state.now()));
+    }
+
+    /** @return how many peers (configured and admitted) the engine holds */
+    public int peerCount() {
+        return state.peers.size();
     }
 
     /** @return the identity whose live session is bound to {@code endpoint}, if any */
     public Optional<PublicKey> peerAt(Endpoint endpoint) {
-        throw new UnsupportedOperationException();
+        Peer p = state.bindings.peerAt(endpoint);
+        return p != null && !p.removed && p.hasLiveSession(state.now()) ? Optional.of(p.key) : Optional.empty();
     }
 
     /** @return the counters */
     public EngineCounters counters() {
-        throw new UnsupportedOperationException();
+        return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
+                state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
+                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum());
     }
 
     /** Registers a listener for gateway events. */
     public void addListener(GatewayEventListener listener) {
-        throw new UnsupportedOperationException();
+        state.events.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Stops timers, zeroes every key; does not close the transport. */
     @Override
-    public void close() {
-        throw new UnsupportedOperationException();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (timerThread != null) {
+            timerThread.shutdownNow();
+        }
+        for (Peer p : state.peers.values()) {
+            synchronized (p) {
+                teardown.clearLocked(p);
+            }
+        }
+        state.indices.clear();
+        state.bindings.clear();
     }
 }

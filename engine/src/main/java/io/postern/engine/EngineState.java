@@ -1,0 +1,107 @@
+package io.postern.engine;
+
+import io.postern.event.DropReason;
+import io.postern.event.GatewayEvent;
+import io.postern.key.KeyPair;
+import io.postern.key.PublicKey;
+import io.postern.net.Endpoint;
+import io.postern.spi.Transport;
+import io.postern.spi.crypto.HandshakeProtocol;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the parts of one engine share: its identity and services, the clock, the peer table, the
+ * index table, the endpoint bindings, counters and events, and the transport once started.
+ */
+final class EngineState {
+    final KeyPair identity;
+    final EngineServices services;
+    final HandshakeProtocol protocol;
+    final Clock clock;
+    final EngineSettings settings;
+    final SecureRandom random = new SecureRandom();
+
+    final ConcurrentHashMap<PublicKey, Peer> peers = new ConcurrentHashMap<>();
+    final AtomicInteger dynamicPeers = new AtomicInteger();
+    final IndexTable indices = new IndexTable(random);
+    final EndpointBindings bindings = new EndpointBindings();
+    final DropCounters drops = new DropCounters();
+    final EventDispatch events;
+
+    final LongAdder handshakesInitiated = new LongAdder();
+    final LongAdder handshakesCompleted = new LongAdder();
+    final LongAdder sessionsConfirmed = new LongAdder();
+    final LongAdder staleSessionsEvicted = new LongAdder();
+    final LongAdder policyFaults = new LongAdder();
+    final LongAdder packetsReceived = new LongAdder();
+    final LongAdder packetsSent = new LongAdder();
+
+    private volatile Transport transport;
+
+    EngineState(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+        this.identity = identity;
+        this.services = services;
+        this.clock = clock;
+        this.settings = settings;
+        this.protocol = services.handshakes().create(services.crypto(), identity);
+        this.events = new EventDispatch(services.policy());
+    }
+
+    void attach(Transport t) {
+        transport = t;
+    }
+
+    /** @return the engine clock in milliseconds */
+    long now() {
+        return clock.millis();
+    }
+
+    /** @return {@code millis} as an instant */
+    static Instant instant(long millis) {
+        return Instant.ofEpochMilli(millis);
+    }
+
+    /** @return a random retransmission jitter in [0, 333] ms (wireguard-go: up to 333 ms) */
+    long jitterMillis() {
+        return random.nextLong(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX.toMillis() + 1);
+    }
+
+    /** Sends a datagram if a transport is attached. */
+    boolean transmit(Endpoint to, byte[] buf, int off, int len) {
+        Transport t = transport;
+        return t != null && to != null && t.send(to, buf, off, len);
+    }
+
+    void drop(DropReason reason, Endpoint source) {
+        drops.drop(reason, source);
+    }
+
+    void emit(GatewayEvent event) {
+        events.emit(event);
+    }
+
+    /** Zeroes {@code kp} and frees its index; null is ignored. */
+    void discard(Keypair kp) {
+        if (kp != null) {
+            kp.destroy();
+            indices.remove(kp.localIndex);
+        }
+    }
+
+    /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
+    boolean forget(Peer peer) {
+        if (peers.remove(peer.key, peer)) {
+            peer.removed = true;
+            if (!peer.configured()) {
+                dynamicPeers.decrementAndGet();
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,209 @@
+package io.postern.engine;
+
+import io.postern.event.DropReason;
+import io.postern.event.GatewayEvent;
+import io.postern.net.Endpoint;
+import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
+import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeResult;
+import io.postern.wire.CookieReply;
+import io.postern.wire.HandshakeResponse;
+import io.postern.wire.Tai64n;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initiator role: sends initiations (with a cookie when one is held), retransmits them every
+ * REKEY_TIMEOUT + jitter until REKEY_ATTEMPT_TIME, and completes them with the response — the new
+ * keypair becomes current at once (WireGuard paper §5.4.3; wireguard-go {@code noise-protocol.go},
+ * {@code send.go} SendHandshakeInitiation).
+ */
+final class HandshakeInitiator {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeInitiator.class);
+    private static final long REKEY_TIMEOUT = ProtocolConstants.REKEY_TIMEOUT.toMillis();
+    private static final long REKEY_ATTEMPT_TIME = ProtocolConstants.REKEY_ATTEMPT_TIME.toMillis();
+    private static final long COOKIE_REFRESH = ProtocolConstants.COOKIE_REFRESH_TIME.toMillis();
+
+    private final EngineState s;
+
+    HandshakeInitiator(EngineState state) {
+        this.s = state;
+    }
+
+    /**
+     * Starts a new round of handshake attempts now, replacing any initiation in flight.
+     *
+     * @return whether an initiation was sent
+     */
+    boolean initiate(Peer peer) {
+        return send(peer, false);
+    }
+
+    /**
+     * Starts a handshake unless one is in flight or one was sent less than REKEY_TIMEOUT ago
+     * (wireguard-go: SendHandshakeInitiation with isRetry = false).
+     */
+    boolean initiateIfIdle(Peer peer) {
+        synchronized (peer) {
+            if (peer.inFlight != null || peer.endpoint == null || peer.removed) {
+                return false;
+            }
+            if (peer.lastInitiationSentMillis != Peer.NEVER && s.now() - peer.lastInitiationSentMillis < REKEY_TIMEOUT) {
+                return false;
+            }
+            return send(peer, false);
+        }
+    }
+
+    /** Timer hook: retransmits a due initiation, or gives up after REKEY_ATTEMPT_TIME. */
+    void retryIfDue(Peer peer, long now) {
+        synchronized (peer) {
+            HandshakeInFlight f = peer.inFlight;
+            if (f == null || now < f.retryAtMillis()) {
+                return;
+            }
+            if (now - f.attemptStartMillis() >= REKEY_ATTEMPT_TIME) {
+                LOG.debug("handshake with {} gave up after {}", peer, ProtocolConstants.REKEY_ATTEMPT_TIME);
+                abandon(peer);
+                peer.staged.clear();
+                return;
+            }
+            send(peer, true);
+        }
+    }
+
+    /** Drops the initiation in flight, if any. Caller holds the peer's monitor. */
+    void abandon(Peer peer) {
+        HandshakeInFlight f = peer.inFlight;
+        if (f != null) {
+            peer.inFlight = null;
+            f.state().destroy();
+            s.indices.remove(f.index());
+        }
+    }
+
+    private boolean send(Peer peer, boolean retry) {
+        byte[] message;
+        Endpoint to;
+        long now;
+        synchronized (peer) {
+            to = peer.endpoint;
+            if (to == null || peer.removed) {
+                return false;
+            }
+            now = s.now();
+            HandshakeInFlight old = peer.inFlight;
+            long attemptStart = retry && old != null ? old.attemptStartMillis() : now;
+            abandon(peer);
+            int index = s.indices.reserve(peer);
+            byte[] cookie = peer.cookie != null && now - peer.cookieReceivedMillis < COOKIE_REFRESH ? peer.cookie : null;
+            HandshakeResult<InitiatorHandshake> r = s.protocol.initiate(peer.key, peer.presharedKey(), index,
+                    Tai64n.of(s.clock.instant()), cookie);
+            if (!(r instanceof HandshakeResult.Success<InitiatorHandshake>(InitiatorHandshake h))) {
+                s.indices.remove(index);
+                LOG.warn("cannot initiate a handshake with {}: {}", peer, ((HandshakeResult.Failure<?>) r).reason());
+                return false;
+            }
+            peer.inFlight = new HandshakeInFlight(h, index, attemptStart, now + REKEY_TIMEOUT + s.jitterMillis());
+            peer.lastInitiationSentMillis = now;
+            message = h.message();
+            s.handshakesInitiated.increment();
+            s.transmit(to, message, 0, message.length);
+        }
+        peer.lastSentMillis = now;
+        peer.keepaliveDeadline = Peer.UNARMED;
+        LOG.debug("sent handshake initiation to {} at {}{}", peer, to, retry ? " (retry)" : "");
+        return true;
+    }
+
+    /**
+     * Completes our handshake with its response: the keypair becomes current at once.
+     *
+     * @return the peer whose handshake completed (the caller sends its staged packets or a
+     *         keepalive), or null when the response was dropped
+     */
+    Peer onResponse(Endpoint source, HandshakeResponse response) {
+        byte[] msg = response.bytes();
+        if (!s.protocol.verifyMac1(msg, 0, HandshakeResponse.SIZE)) {
+            s.drop(DropReason.MAC1_INVALID, source);
+            return null;
+        }
+        IndexTable.Entry entry = s.indices.lookup(response.receiver());
+        if (entry == null || entry.keypair != null) {
+            s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
+            return null;
+        }
+        Peer peer = entry.peer;
+        long now;
+        synchronized (peer) {
+            HandshakeInFlight f = peer.inFlight;
+            if (f == null || f.index() != response.receiver() || peer.removed) {
+                s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
+                return null;
+            }
+            HandshakeResult<TransportKeys> r = f.state().consumeResponse(msg, 0, HandshakeResponse.SIZE);
+            if (!(r instanceof HandshakeResult.Success<TransportKeys>(TransportKeys keys))) {
+                s.drop(DropReason.RESPONSE_INVALID, source);
+                return null;
+            }
+            now = s.now();
+            peer.inFlight = null;
+            f.state().destroy();
+            Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
+                    true, null);
+            s.indices.attach(f.index(), kp);
+            // wireguard-go BeginSymmetricSession, initiator side: an unconfirmed "next" becomes previous
+            Keypair oldNext = peer.next;
+            Keypair oldPrevious = peer.previous;
+            if (oldNext != null) {
+                peer.next = null;
+                peer.previous = oldNext;
+                s.discard(peer.current);
+            } else {
+                peer.previous = peer.current;
+            }
+            s.discard(oldPrevious);
+            peer.current = kp;
+            peer.lastKeypairMillis = now;
+            peer.lastHandshake = EngineState.instant(now);
+            peer.expired = false;
+            // the response authenticated: roam to its source
+            Endpoint previousEndpoint = peer.endpoint;
+            peer.endpoint = source;
+            s.bindings.bind(source, peer, previousEndpoint);
+            peer.lastAuthenticatedMillis = now;
+            peer.newHandshakeDeadline = Peer.UNARMED;
+        }
+        s.handshakesCompleted.increment();
+        LOG.debug("handshake with {} completed (initiator) at {}", peer, source);
+        s.emit(new GatewayEvent.HandshakeCompleted(peer.key, source, GatewayEvent.Role.INITIATOR,
+                EngineState.instant(now)));
+        return peer;
+    }
+
+    /** Stores the cookie of a cookie reply to our initiation in flight; the retry timer resends. */
+    void onCookieReply(Endpoint source, CookieReply reply) {
+        IndexTable.Entry entry = s.indices.lookup(reply.receiver());
+        if (entry == null || entry.keypair != null) {
+            s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
+            return;
+        }
+        Peer peer = entry.peer;
+        synchronized (peer) {
+            HandshakeInFlight f = peer.inFlight;
+            if (f == null || f.index() != reply.receiver()) {
+                s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
+                return;
+            }
+            HandshakeResult<byte[]> r = s.protocol.consumeCookieReply(reply.bytes(), 0, CookieReply.SIZE,
+                    f.state().mac1(), peer.key);
+            if (!(r instanceof HandshakeResult.Success<byte[]>(byte[] cookie))) {
+                s.drop(DropReason.COOKIE_REPLY_INVALID, source);
+                return;
+            }
+            peer.cookie = cookie;
+            peer.cookieReceivedMillis = s.now();
+        }
+        LOG.debug("received a cookie from {}", peer);
+    }
+}

@@ -1,0 +1,106 @@
+package io.postern.engine;
+
+import io.postern.net.Endpoint;
+import io.postern.spi.crypto.AeadKey;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transport keys of one completed handshake (wireguard-go {@code device/keypair.go}): a send
+ * key, a receive key, the two receiver indices, when it was made, which side initiated, the next
+ * send counter and the replay window of what was received.
+ *
+ * <p>{@link AeadKey} instances are not thread-safe: each key is used only while holding its own
+ * monitor, and {@link #destroy()} takes the same monitors, so a packet never runs on a zeroed key.
+ */
+final class Keypair {
+    final Peer peer;
+    final int localIndex;
+    final int remoteIndex;
+    final long createdMillis;
+    final boolean initiator;
+    final ReplayWindow replay = new ReplayWindow();
+    /**
+     * Set on a responder keypair whose handshake the policy answered with
+     * ACCEPT_AND_RESET_AFTER_CONFIRMATION: whom to evict, and where, once this keypair is confirmed.
+     */
+    final EvictionMark evictOnConfirmation;
+
+    private final AeadKey sendKey;
+    private final AeadKey receiveKey;
+    private final AtomicLong sendCounter = new AtomicLong();
+    private volatile boolean destroyed;
+
+    /** "On confirmation, evict {@code incumbent}'s session bound to {@code endpoint}." */
+    record EvictionMark(Peer incumbent, Endpoint endpoint) {}
+
+    Keypair(Peer peer, AeadKey sendKey, AeadKey receiveKey, int localIndex, int remoteIndex, long createdMillis,
+            boolean initiator, EvictionMark evictOnConfirmation) {
+        this.peer = peer;
+        this.sendKey = sendKey;
+        this.receiveKey = receiveKey;
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.createdMillis = createdMillis;
+        this.initiator = initiator;
+        this.evictOnConfirmation = evictOnConfirmation;
+    }
+
+    /** @return the next send counter (unsigned); may be at or past REJECT_AFTER_MESSAGES */
+    long nextSendCounter() {
+        return sendCounter.getAndIncrement();
+    }
+
+    /** @return how many counters were taken so far */
+    long sentCount() {
+        return sendCounter.get();
+    }
+
+    /** @return whether it is younger than {@code maxAge} at {@code nowMillis} and not destroyed */
+    boolean isYoungerThan(long maxAgeMillis, long nowMillis) {
+        return !destroyed && nowMillis - createdMillis < maxAgeMillis;
+    }
+
+    /** @return whether the keys were zeroed */
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /**
+     * Seals {@code out[inOff, inOff+len)} in place into {@code out} (ciphertext and tag at
+     * {@code inOff}).
+     *
+     * @return bytes written, or -1 when the keypair was destroyed meanwhile
+     */
+    int seal(long counter, byte[] buf, int off, int len) {
+        synchronized (sendKey) {
+            if (destroyed) {
+                return -1;
+            }
+            return sendKey.seal(counter, null, buf, off, len, buf, off);
+        }
+    }
+
+    /** @return the plaintext length, or -1 when it does not authenticate or the keypair was destroyed */
+    int open(long counter, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        synchronized (receiveKey) {
+            if (destroyed) {
+                return -1;
+            }
+            return receiveKey.open(counter, null, in, inOff, len, out, outOff);
+        }
+    }
+
+    /** Zeroes both keys (best effort: the JVM may hold copies elsewhere); idempotent. */
+    void destroy() {
+        synchronized (sendKey) {
+            synchronized (receiveKey) {
+                if (destroyed) {
+                    return;
+                }
+                destroyed = true;
+                sendKey.destroy();
+                receiveKey.destroy();
+            }
+        }
+    }
+}

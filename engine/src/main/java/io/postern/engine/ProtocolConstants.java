@@ -1,0 +1,82 @@
+package io.postern.engine;
+
+import java.time.Duration;
+
+/**
+ * The protocol's constants, in two blocks as wireguard-go {@code device/constants.go} keeps them:
+ * the specification (WireGuard paper §6, "Timers &amp; Stateless UX"; PROTOCOL.md "Timers and
+ * limits") and Postern's implementation limits.
+ *
+ * <p><b>Deliberate deviation:</b> when data was sent under a keypair this side initiated and
+ * nothing authenticated came back, Postern starts a new handshake after
+ * {@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA} (= REKEY_TIMEOUT, plus jitter), where wireguard-go
+ * waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s). A client whose gateway restarted and lost every
+ * session thereby recovers within REKEY_TIMEOUT + jitter. The price: a peer that only receives
+ * answers with its passive keepalive after KEEPALIVE_TIMEOUT (10 s), so strictly one-way traffic
+ * from the initiator costs one extra handshake per ~5 s. Under a keypair the other side initiated
+ * (the gateway's usual role) the wireguard-go interval
+ * ({@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER}) is kept: otherwise every echo to a
+ * silent client would make the gateway rehandshake before the client's keepalive can arrive.
+ */
+final class ProtocolConstants {
+    private ProtocolConstants() {}
+
+    // ---- specification (WireGuard paper §6.1–6.4; wireguard-go device/constants.go) ----------
+
+    /** Initiator rekeys after sending this many messages under one keypair (2^60). */
+    static final long REKEY_AFTER_MESSAGES = 1L << 60;
+    /**
+     * No message is sent or accepted with a counter at or above this (2^64 − 2^13 − 1). It does not
+     * fit a signed long: compare with {@link Long#compareUnsigned}.
+     */
+    static final long REJECT_AFTER_MESSAGES = -(1L << 13) - 1; // 2^64 - 2^13 - 1 as unsigned
+    /** Initiator rekeys when its current keypair is this old. */
+    static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
+    /** A keypair this old is never used again, in either direction. */
+    static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
+    /** An initiator stops retrying a handshake after this long. */
+    static final Duration REKEY_ATTEMPT_TIME = Duration.ofSeconds(90);
+    /** Retransmission interval of an unanswered initiation (plus {@link #REKEY_TIMEOUT_JITTER_MAX}). */
+    static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
+    /** Upper bound of the random jitter added to each retransmission (wireguard-go: 333 ms). */
+    static final Duration REKEY_TIMEOUT_JITTER_MAX = Duration.ofMillis(333);
+    /** Passive keepalive: sent when data was received and nothing sent for this long. */
+    static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+    /** A cookie from a cookie reply is used for this long. */
+    static final Duration COOKIE_REFRESH_TIME = Duration.ofSeconds(120);
+    /** Keys are zeroed after this long without a new handshake (REJECT_AFTER_TIME × 3). */
+    static final Duration ZERO_KEYS_AFTER = REJECT_AFTER_TIME.multipliedBy(3);
+    /**
+     * Minimum interval between initiations accepted from one peer (wireguard-go
+     * {@code HandshakeInitationRate}: 50 per second).
+     */
+    static final Duration INITIATION_MIN_INTERVAL = Duration.ofMillis(1000 / 50);
+    /**
+     * A receiving initiator rekeys when its keypair is this old (wireguard-go keepKeyFreshReceiving:
+     * REJECT_AFTER_TIME − KEEPALIVE_TIMEOUT − REKEY_TIMEOUT), so the session never lapses while the
+     * peer only listens.
+     */
+    static final Duration REKEY_ON_RECEIVE_AFTER_TIME = REJECT_AFTER_TIME.minus(KEEPALIVE_TIMEOUT).minus(REKEY_TIMEOUT);
+
+    // ---- implementation (Postern) -----------------------------------------------------------
+
+    /**
+     * Postern's deviation (see the class comment): start a new handshake when data sent got no
+     * authenticated answer for this long. wireguard-go uses KEEPALIVE_TIMEOUT + REKEY_TIMEOUT.
+     */
+    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA = REKEY_TIMEOUT;
+    /** The same under a keypair the peer initiated: wireguard-go's KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. */
+    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER = KEEPALIVE_TIMEOUT.plus(REKEY_TIMEOUT);
+    /** Largest transport payload the engine encrypts (a UDP datagram minus header and tag). */
+    static final int MAX_PAYLOAD = 65_535 - 32 - 16;
+    /** Scratch buffer size for one decrypted or encrypted datagram. */
+    static final int SCRATCH_SIZE = 65_536;
+    /** Interval of the timer thread's scan when none is configured. */
+    static final Duration DEFAULT_TICK = Duration.ofMillis(100);
+    /** Default bound of the packets queued per peer while its handshake runs (oldest dropped first). */
+    static final int DEFAULT_MAX_STAGED_PACKETS = 128;
+    /** Default bound of peers created by open admission. */
+    static final int DEFAULT_MAX_DYNAMIC_PEERS = 65_536;
+    /** At most one debug line per drop reason per this interval (traffic-caused logs are rate-limited). */
+    static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(1);
+}

@@ -1,0 +1,88 @@
+package io.postern.engine;
+
+import io.postern.event.GatewayEvent;
+import io.postern.net.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends sessions: removal of a peer, expiry of its keys (REJECT_AFTER_TIME × 3 without a new
+ * handshake), and eviction of a stale session when a new identity confirmed at its endpoint.
+ * Every path zeroes the keys ({@link io.postern.spi.crypto.AeadKey#destroy()}) and frees the indices.
+ */
+final class SessionTeardown {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionTeardown.class);
+    static final String EVICTION_REASON = "stale session: new identity confirmed at endpoint";
+
+    private final EngineState s;
+    private final HandshakeInitiator initiator;
+
+    SessionTeardown(EngineState state, HandshakeInitiator initiator) {
+        this.s = state;
+        this.initiator = initiator;
+    }
+
+    /** Zeroes every key of {@code peer}, drops its handshake, staged packets and timers. Caller holds its monitor. */
+    void clearLocked(Peer peer) {
+        s.discard(peer.current);
+        s.discard(peer.previous);
+        s.discard(peer.next);
+        peer.current = null;
+        peer.previous = null;
+        peer.next = null;
+        initiator.abandon(peer);
+        peer.staged.clear();
+        peer.cookie = null;
+        peer.keepaliveDeadline = Peer.UNARMED;
+        peer.newHandshakeDeadline = Peer.UNARMED;
+        peer.lastKeypairMillis = Peer.NEVER;
+    }
+
+    /** Removes {@code peer} from the engine and zeroes its keys. */
+    void remove(Peer peer) {
+        synchronized (peer) {
+            clearLocked(peer);
+            s.bindings.unbind(peer.endpoint, peer);
+            s.forget(peer);
+        }
+    }
+
+    /** Zeroes the keys of a peer that had no new handshake for REJECT_AFTER_TIME × 3. */
+    void expire(Peer peer) {
+        synchronized (peer) {
+            if (peer.current == null && peer.previous == null && peer.next == null) {
+                return;
+            }
+            clearLocked(peer);
+            peer.expired = true;
+            s.bindings.unbind(peer.endpoint, peer);
+            if (!peer.configured()) {
+                s.forget(peer);
+            }
+        }
+        LOG.debug("keys of {} expired and were zeroed", peer);
+        s.emit(new GatewayEvent.SessionExpired(peer.key, s.clock.instant()));
+    }
+
+    /**
+     * Evicts {@code incumbent}'s session at {@code endpoint} because {@code replacement} just
+     * confirmed a session from there — only if the incumbent is still bound to it (once).
+     */
+    void evictStale(Peer incumbent, Peer replacement, Endpoint endpoint) {
+        synchronized (incumbent) {
+            if (incumbent.removed || !s.bindings.unbind(endpoint, incumbent)) {
+                return; // no longer bound there: it roamed, was removed, or was evicted already
+            }
+            clearLocked(incumbent);
+            incumbent.endpoint = null;
+            if (!incumbent.configured()) {
+                s.forget(incumbent);
+            }
+        }
+        s.staleSessionsEvicted.increment();
+        LOG.info("stale session detected, resetting connection old={} new={} endpoint={}",
+                incumbent.key.shortForm(), replacement.key.shortForm(), endpoint);
+        s.emit(new GatewayEvent.SessionEvicted(incumbent.key, replacement.key, endpoint, EVICTION_REASON,
+                s.clock.instant()));
+    }
+}

@@ -1,0 +1,135 @@
+package io.postern.engine;
+
+import io.postern.event.DropReason;
+import io.postern.event.GatewayEvent;
+import io.postern.net.Endpoint;
+import io.postern.spi.HandlerContext;
+import io.postern.wire.TransportData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives transport data (wireguard-go {@code device/receive.go}): receiver index → keypair, age
+ * and counter limits, AEAD open into a per-thread scratch buffer, then — only once the packet
+ * authenticated — the replay window, key confirmation (a "next" keypair becomes current, and a
+ * pending eviction runs), roaming to the packet's source, counters and the packet handler.
+ * A packet that fails any step is dropped and counted and changes nothing.
+ */
+final class TransportReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(TransportReceiver.class);
+    private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
+    private static final long KEEPALIVE_TIMEOUT = ProtocolConstants.KEEPALIVE_TIMEOUT.toMillis();
+    private static final long REKEY_ON_RECEIVE = ProtocolConstants.REKEY_ON_RECEIVE_AFTER_TIME.toMillis();
+    /** One decrypted datagram per receiving thread: the data path allocates nothing per packet. */
+    private static final ThreadLocal<byte[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[ProtocolConstants.SCRATCH_SIZE]);
+
+    private final EngineState s;
+    private final HandshakeInitiator initiator;
+    private final TransportSender sender;
+    private final SessionTeardown teardown;
+    private final HandlerContext context;
+
+    TransportReceiver(EngineState state, HandshakeInitiator initiator, TransportSender sender,
+                      SessionTeardown teardown, HandlerContext context) {
+        this.s = state;
+        this.initiator = initiator;
+        this.sender = sender;
+        this.teardown = teardown;
+        this.context = context;
+    }
+
+    void onTransport(Endpoint source, TransportData msg) {
+        IndexTable.Entry entry = s.indices.lookup(msg.receiver());
+        Keypair kp = entry == null ? null : entry.keypair;
+        if (kp == null || kp.isDestroyed()) {
+            s.drop(DropReason.UNKNOWN_RECEIVER_INDEX, source);
+            return;
+        }
+        long now = s.now();
+        long counter = msg.counter();
+        if (Long.compareUnsigned(counter, ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0
+                || !kp.isYoungerThan(REJECT_AFTER_TIME, now)) {
+            s.drop(DropReason.KEYS_EXPIRED, source);
+            return;
+        }
+        byte[] plain = SCRATCH.get();
+        int length = kp.open(counter, msg.buffer(), msg.ciphertextOffset(), msg.ciphertextLength(), plain, 0);
+        if (length < 0) {
+            s.drop(DropReason.DECRYPT_FAILED, source);
+            return;
+        }
+        if (!kp.replay.accept(counter)) {
+            s.drop(DropReason.REPLAYED, source);
+            return;
+        }
+        // authenticated from here on
+        Peer peer = kp.peer;
+        boolean confirmed = peer.next == kp && confirm(peer, kp, source, now);
+        if (!source.equals(peer.endpoint) || s.bindings.peerAt(source) != peer) {
+            roam(peer, kp, source);
+        }
+        peer.lastAuthenticatedMillis = now;
+        peer.newHandshakeDeadline = Peer.UNARMED;
+        peer.rxBytes.add(msg.length());
+        s.packetsReceived.increment();
+        if (confirmed) {
+            sender.sendStaged(peer);
+        }
+        if (length == 0) {
+            return; // keepalive
+        }
+        if (peer.keepaliveDeadline == Peer.UNARMED) {
+            peer.keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
+        }
+        if (kp.initiator && peer.current == kp && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
+            initiator.initiateIfIdle(peer); // wireguard-go keepKeyFreshReceiving
+        }
+        try {
+            s.services.handler().onPacket(peer.key, plain, 0, length, context);
+        } catch (Throwable t) {
+            s.drop(DropReason.HANDLER_REJECTED, source);
+            LOG.debug("packet handler {} failed on a packet from {}", s.services.handler().name(), peer, t);
+        }
+    }
+
+    /**
+     * Key confirmation: the responder's "next" keypair received its first packet and becomes
+     * current; a pending eviction of the incumbent at that endpoint runs now (before the rebinding).
+     */
+    private boolean confirm(Peer peer, Keypair kp, Endpoint source, long now) {
+        synchronized (peer) {
+            if (peer.next != kp || peer.removed) {
+                return false;
+            }
+            Keypair oldPrevious = peer.previous;
+            peer.previous = peer.current;
+            peer.current = kp;
+            peer.next = null;
+            s.discard(oldPrevious);
+        }
+        s.sessionsConfirmed.increment();
+        LOG.debug("session of {} confirmed at {}", peer, source);
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key, source, EngineState.instant(now)));
+        Keypair.EvictionMark mark = kp.evictOnConfirmation;
+        if (mark != null) {
+            teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
+        }
+        return true;
+    }
+
+    /** Roaming: the peer's endpoint follows its authenticated packets, and the endpoint binding with it. */
+    private void roam(Peer peer, Keypair kp, Endpoint source) {
+        synchronized (peer) {
+            if (peer.removed || kp.isDestroyed()) {
+                return;
+            }
+            Endpoint previous = peer.endpoint;
+            peer.endpoint = source;
+            s.bindings.bind(source, peer, previous);
+            if (previous != null && !previous.equals(source)) {
+                LOG.debug("{} roamed from {} to {}", peer, previous, source);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.postern.engine;
+
+import io.postern.net.Endpoint;
+import io.postern.wire.TransportData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encrypts and sends transport data (wireguard-go {@code device/send.go}): pads the payload to a
+ * multiple of 16, writes the header, seals it under the current keypair's send key and next
+ * counter. Without a usable keypair the payload is staged (bounded, oldest dropped) and a
+ * handshake is started. An initiator rekeys on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES.
+ */
+final class TransportSender {
+    private static final byte[] EMPTY = new byte[0];
+    private static final long REKEY_AFTER_TIME = ProtocolConstants.REKEY_AFTER_TIME.toMillis();
+    private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
+    private static final long NEW_HANDSHAKE_AFTER = ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA.toMillis();
+    private static final long NEW_HANDSHAKE_AFTER_RESPONDER =
+            ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER.toMillis();
+    /** One datagram's worth of output per sending thread: the data path allocates nothing per packet. */
+    private static final ThreadLocal<byte[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[ProtocolConstants.SCRATCH_SIZE]);
+
+    private final EngineState s;
+    private final HandshakeInitiator initiator;
+
+    TransportSender(EngineState state, HandshakeInitiator initiator) {
+        this.s = state;
+        this.initiator = initiator;
+    }
+
+    /**
+     * Sends {@code buf[off, off+len)} to {@code peer}; {@code len == 0} is a keepalive.
+     *
+     * @return whether it was sent or staged for sending once a handshake completes
+     */
+    boolean send(Peer peer, byte[] buf, int off, int len) {
+        if (len < 0 || len > ProtocolConstants.MAX_PAYLOAD || peer.removed) {
+            return false;
+        }
+        long now = s.now();
+        Keypair kp = peer.sendableKeypair(now);
+        Endpoint to = peer.endpoint;
+        if (kp == null || to == null) {
+            return stage(peer, buf, off, len);
+        }
+        long counter = kp.nextSendCounter();
+        if (Long.compareUnsigned(counter, ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0) {
+            return stage(peer, buf, off, len);
+        }
+        byte[] out = SCRATCH.get();
+        int padded = TransportData.paddedLength(len);
+        TransportData.writeHeader(out, 0, kp.remoteIndex, counter);
+        System.arraycopy(buf, off, out, TransportData.HEADER_SIZE, len);
+        Arrays.fill(out, TransportData.HEADER_SIZE + len, TransportData.HEADER_SIZE + padded, (byte) 0);
+        int sealed = kp.seal(counter, out, TransportData.HEADER_SIZE, padded);
+        if (sealed < 0) {
+            return stage(peer, buf, off, len); // destroyed meanwhile
+        }
+        int total = TransportData.HEADER_SIZE + sealed;
+        boolean sent = s.transmit(to, out, 0, total);
+        if (sent) {
+            peer.txBytes.add(total);
+            s.packetsSent.increment();
+        }
+        // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake
+        peer.lastSentMillis = now;
+        peer.keepaliveDeadline = Peer.UNARMED;
+        if (len > 0 && peer.newHandshakeDeadline == Peer.UNARMED) {
+            long wait = kp.initiator ? NEW_HANDSHAKE_AFTER : NEW_HANDSHAKE_AFTER_RESPONDER;
+            peer.newHandshakeDeadline = now + wait + s.jitterMillis();
+        }
+        if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
+                || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {
+            initiator.initiateIfIdle(peer);
+        }
+        return sent;
+    }
+
+    /** Sends a keepalive (an empty transport message). */
+    boolean sendKeepalive(Peer peer) {
+        return send(peer, EMPTY, 0, 0);
+    }
+
+    /** After our handshake completed: sends the staged packets, or else a keepalive to confirm the keys. */
+    void sendStagedOrKeepalive(Peer peer) {
+        List<byte[]> packets = drain(peer);
+        if (packets.isEmpty()) {
+            sendKeepalive(peer);
+        } else {
+            for (byte[] p : packets) {
+                send(peer, p, 0, p.length);
+            }
+        }
+    }
+
+    /** Sends the staged packets, if any (after a responder keypair was confirmed). */
+    void sendStaged(Peer peer) {
+        for (byte[] p : drain(peer)) {
+            send(peer, p, 0, p.length);
+        }
+    }
+
+    private List<byte[]> drain(Peer peer) {
+        synchronized (peer) {
+            if (peer.staged.isEmpty()) {
+                return List.of();
+            }
+            List<byte[]> out = new ArrayList<>(peer.staged);
+            peer.staged.clear();
+            return out;
+        }
+    }
+
+    private boolean stage(Peer peer, byte[] buf, int off, int len) {
+        int max = s.settings.maxStagedPackets();
+        boolean awaitingConfirmation;
+        synchronized (peer) {
+            if (peer.removed || max == 0) {
+                return false;
+            }
+            while (peer.staged.size() >= max) {
+                peer.staged.pollFirst();
+            }
+            peer.staged.addLast(Arrays.copyOfRange(buf, off, off + len));
+            Keypair n = peer.next;
+            awaitingConfirmation = n != null && n.isYoungerThan(REJECT_AFTER_TIME, s.now());
+        }
+        // a responder keypair about to be confirmed will carry them; otherwise start a handshake
+        if (!awaitingConfirmation) {
+            initiator.initiateIfIdle(peer);
+        }
+        return true;
+    }
+}
