@@ -47,6 +47,7 @@ class SpoofResistanceIT {
     private final SplittableRandom random = new SplittableRandom(SEED);
     private Nodes nodes;
     private EventRecorder gatewayEvents;
+    private TestPeer peerA;
 
     @BeforeEach
     void setUp() {
@@ -66,6 +67,7 @@ class SpoofResistanceIT {
         SessionEngine engine = gateway.engine();
         UdpRelay relay = nodes.closeLater(new UdpRelay(Nodes.loopbackEndpointOf(gateway)));
         TestPeer a = nodes.peer(gateway.publicKey(), relay.front(), 0);
+        peerA = a;
         a.connectAndEcho(TestPeer.uniquePayload("A before"), SETUP_BOUND);
         a.echo(TestPeer.uniquePayload("A before, again"), SETUP_BOUND);
 
@@ -126,7 +128,6 @@ class SpoofResistanceIT {
             }
             return d;
         });
-        a.echo(TestPeer.uniquePayload("A after forged counters"), ECHO_BOUND);
         sent += send(relay, engine, DropReason.REPLAYED, 1_500, i -> transports.get(i % transports.size()).clone());
         sent += sendShed(relay, engine, 1_000, initiation);
         assertThat(sent).isEqualTo(10_000);
@@ -139,8 +140,12 @@ class SpoofResistanceIT {
         await("B's initiations forwarded").atMost(BATCH_BOUND).until(() -> relay.forwardedFromAttacker() > 0);
         b.node.close();
         long fromB = relay.forwardedFromAttacker();
-        await("B's initiations answered or dropped").atMost(BATCH_BOUND).until(() ->
-                handshakesAccounted(start, engine.counters()) == 1_000 + fromB);
+        await("B's initiations answered or dropped").atMost(BATCH_BOUND).untilAsserted(() -> {
+            EngineCounters now = engine.counters();
+            assertThat(handshakesAccounted(start, now)).as("%d initiations from B; counters %s; peers %s", fromB, now,
+                    engine.peers())
+                    .isEqualTo(1_000 + fromB);
+        });
 
         a.echo(TestPeer.uniquePayload("A after the storm"), ECHO_BOUND);
 
@@ -171,6 +176,15 @@ class SpoofResistanceIT {
      * the gateway has counted them under {@code reason} (so no socket buffer overflows unseen).
      */
     private int send(UdpRelay relay, SessionEngine engine, DropReason reason, int count, IntFunction<byte[]> make) {
+        try {
+            return inject(relay, engine, reason, count, make);
+        } finally {
+            peerA.echo(TestPeer.uniquePayload("A after " + reason), ECHO_BOUND);
+        }
+    }
+
+    private int inject(UdpRelay relay, SessionEngine engine, DropReason reason, int count,
+                       IntFunction<byte[]> make) {
         long base = engine.counters().drops(reason);
         for (int i = 0; i < count; i++) {
             relay.inject(make.apply(i));
@@ -195,6 +209,7 @@ class SpoofResistanceIT {
                         .until(() -> handshakesAccounted(base, engine.counters()) >= expected);
             }
         }
+        peerA.echo(TestPeer.uniquePayload("A after replayed initiations"), ECHO_BOUND);
         return count;
     }
 
