@@ -128,6 +128,11 @@ final class SymmetricState {
         return HkdfBlake2s.derive(crypto.blake2s(), ck, new byte[0], 2);
     }
 
+    /** @return a copy of ck (for known-answer tests of C0) */
+    byte[] chainingKey() {
+        return ck.clone();
+    }
+
     /** @return a copy of h (the handshake hash once the handshake is over) */
     byte[] handshakeHash() {
         return h.clone();
