@@ -22,6 +22,9 @@ module io.postern.gateway {
     // Guice is an automatic module and cannot declare that it needs Guava; Guava is an explicit
     // module, so nothing would resolve it without this line.
     requires com.google.common;
+    // Likewise ASM: even with bytecode generation disabled, Guice reads class files with it to put
+    // source lines into its error messages (found running ./postern up without it: NoClassDefFoundError).
+    requires org.objectweb.asm;
 
     exports io.postern.gateway;
 

@@ -2,6 +2,7 @@ package io.postern.gateway;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.event.GatewayEventListener;
@@ -90,7 +91,16 @@ public final class PosternNode implements AutoCloseable {
                 new HandlerModule(plugins.handler()),
                 new TransportModule(plugins.transport()),
                 new EngineModule());
-        SessionEngine engine = injector.getInstance(SessionEngine.class);
+        SessionEngine engine;
+        try {
+            engine = injector.getInstance(SessionEngine.class);
+        } catch (ProvisionException e) {
+            // the engine's own exception says what is wrong; Guice's wrapper only adds its binding chain
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
         Transport transport = null;
         try {
             for (GatewayEventListener listener : config.listeners()) {

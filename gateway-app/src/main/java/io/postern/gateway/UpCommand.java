@@ -1,6 +1,8 @@
 package io.postern.gateway;
 
+import io.postern.net.Endpoint;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -68,11 +70,21 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
-        parent.out.println("listening on: " + node.localEndpoint() + " (" + nodeConfig.transport() + ")");
+        parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
         parent.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** @return the endpoint, with a wildcard address written as {@code [::]} or {@code 0.0.0.0} and what it means */
+    static String display(Endpoint local) {
+        if (!local.ip().isAnyLocalAddress()) {
+            return local.toString();
+        }
+        return local.ip() instanceof Inet6Address
+                ? "[::]:" + local.port() + " (every interface, IPv4 and IPv6)"
+                : "0.0.0.0:" + local.port() + " (every IPv4 interface)";
     }
 
     private Path dataDir() {
