@@ -40,5 +40,6 @@ module io.postern.gateway {
     uses io.postern.spi.PacketHandler;
     uses io.postern.spi.TransportProvider;
 
-    provides io.postern.spi.PacketHandler with io.postern.gateway.handler.EchoPacketHandler;
+    provides io.postern.spi.PacketHandler
+            with io.postern.gateway.handler.EchoPacketHandler, io.postern.gateway.ip.IpPacketHandler;
 }

@@ -4,10 +4,12 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * An IP prefix such as {@code 198.19.0.2/32} or {@code fd00::/64}: a peer's AllowedIPs entry or an
- * interface Address. The address is kept with host bits cleared.
+ * An IP prefix such as {@code 198.19.0.2/32} or {@code fd00::/64}: a peer's AllowedIPs entry, or an
+ * interface Address such as {@code 198.19.0.1/24}. The address is kept as written (an interface
+ * Address needs its host part); {@link #contains} compares only the first {@code length} bits and
+ * {@link #network()} gives the prefix with host bits cleared.
  *
- * @param address   the network address (host bits zero)
+ * @param address   the address as written
  * @param length    the prefix length, 0–32 for IPv4 and 0–128 for IPv6
  */
 public record IpPrefix(InetAddress address, int length) {
@@ -17,7 +19,11 @@ public record IpPrefix(InetAddress address, int length) {
         if (length < 0 || length > max) {
             throw new IllegalArgumentException("prefix length " + length + " is outside 0-" + max);
         }
-        address = masked(address, length);
+    }
+
+    /** @return the same prefix with host bits cleared ({@code 198.19.0.1/24} → {@code 198.19.0.0/24}) */
+    public IpPrefix network() {
+        return new IpPrefix(masked(address, length), length);
     }
 
     /**

@@ -1,8 +1,13 @@
 package io.postern.spi;
 
 import io.postern.key.PublicKey;
+import java.net.InetAddress;
+import java.util.List;
 
-/** What a {@link PacketHandler} may do: send payloads through established sessions. Thread-safe. */
+/**
+ * What a {@link PacketHandler} may do: send payloads through established sessions, and ask the
+ * gateway's cryptokey routing table (each peer's AllowedIPs, WireGuard paper §2). Thread-safe.
+ */
 public interface HandlerContext {
     /**
      * Encrypts and sends {@code buffer[offset, offset+length)} to {@code peer} over its current
@@ -11,4 +16,28 @@ public interface HandlerContext {
      * @return {@code false} (and counted) when the peer has no usable session
      */
     boolean send(PublicKey peer, byte[] buffer, int offset, int length);
+
+    /**
+     * Longest-prefix match of an IP address against every peer's AllowedIPs.
+     *
+     * @param address       the address bytes at {@code [offset, offset+addressLength)}
+     * @param addressLength 4 (IPv4) or 16 (IPv6)
+     * @return the peer whose AllowedIPs hold the longest matching prefix, or {@code null}
+     */
+    default PublicKey peerForAddress(byte[] address, int offset, int addressLength) {
+        return null;
+    }
+
+    /**
+     * @return whether {@code peer}'s AllowedIPs contain the address (the source check of
+     *         cryptokey routing: a peer may only send from addresses it is allowed to use)
+     */
+    default boolean isAllowedSource(PublicKey peer, byte[] address, int offset, int addressLength) {
+        return false;
+    }
+
+    /** @return the gateway's own tunnel addresses (host parts of {@code [Interface] Address}) */
+    default List<InetAddress> interfaceAddresses() {
+        return List.of();
+    }
 }

@@ -15,9 +15,12 @@ import io.postern.wire.Parsed;
 import io.postern.wire.TransportData;
 import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -51,6 +54,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final TransportReceiver receiver;
     private final SessionTeardown teardown;
     private final PeerTimers timers;
+    private final AllowedIps allowedIps = new AllowedIps();
+    private volatile List<InetAddress> interfaceAddresses = List.of();
     private ScheduledExecutorService timerThread;
     private volatile boolean closed;
 
@@ -131,6 +136,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             existing.configure(peer);
             return existing;
         });
+        rebuildRoutes();
     }
 
     /** Removes a peer and ends its session (keys zeroed). @return whether it existed */
@@ -140,7 +146,42 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             return false;
         }
         teardown.remove(p);
+        rebuildRoutes();
         return true;
+    }
+
+    private synchronized void rebuildRoutes() {
+        Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
+        for (Peer p : state.peers.values()) {
+            if (p.configured() && !p.removed) {
+                byPeer.put(p.key, p.allowedIps());
+            }
+        }
+        allowedIps.rebuild(byPeer);
+    }
+
+    /**
+     * Sets this node's own tunnel addresses ({@code [Interface] Address}), which packet handlers see
+     * through {@link #interfaceAddresses()}.
+     */
+    public void setInterfaceAddresses(List<InetAddress> addresses) {
+        interfaceAddresses = List.copyOf(addresses);
+    }
+
+    @Override
+    public List<InetAddress> interfaceAddresses() {
+        return interfaceAddresses;
+    }
+
+    @Override
+    public PublicKey peerForAddress(byte[] address, int offset, int addressLength) {
+        return allowedIps.lookup(address, offset, addressLength);
+    }
+
+    @Override
+    public boolean isAllowedSource(PublicKey peer, byte[] address, int offset, int addressLength) {
+        Peer p = state.peers.get(peer);
+        return p != null && AllowedIps.contains(p.allowedIps(), address, offset, addressLength);
     }
 
     /**

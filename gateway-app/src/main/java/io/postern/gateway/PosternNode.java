@@ -16,6 +16,7 @@ import io.postern.gateway.wiring.TransportModule;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.net.IpPrefix;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -109,6 +110,7 @@ public final class PosternNode implements AutoCloseable {
             for (PeerConfig peer : config.peers()) {
                 engine.addOrUpdatePeer(peer);
             }
+            engine.setInterfaceAddresses(config.addresses().stream().map(IpPrefix::address).toList());
             transport = bind(injector.getInstance(TransportProvider.class), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {

@@ -74,7 +74,8 @@ class WgQuickConfigParserTest {
         assertThat(c.privateKey()).isEqualTo(PrivateKey.fromBase64(PRIV));
         assertThat(c.listenPort()).isEqualTo(51820);
         assertThat(c.listenAddress()).isEqualTo(InetAddress.getLoopbackAddress());
-        assertThat(c.addresses()).containsExactly(IpPrefix.parse("10.0.0.0/24"), IpPrefix.parse("fd00::/64"));
+        // Address keeps its host part: it is the interface's own address (ping answers to it)
+        assertThat(c.addresses()).containsExactly(IpPrefix.parse("10.0.0.1/24"), IpPrefix.parse("fd00::1/64"));
         assertThat(c.sessionPolicy()).isEqualTo("keep-both");
         assertThat(c.cryptoProvider()).isEqualTo("jca");
         assertThat(c.admission()).isEqualTo("open");
