@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code $POSTERN_DATA_DIR}, else {@code ./postern-data} relative to the working directory — beside
  * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
  * for a fixed place. A file given with {@code --config} must exist: it is never generated.
+ *
+ * <p>Plugin jars are loaded from {@code --plugins DIR}, else {@code $POSTERN_PLUGINS_DIR} (the image's
+ * {@code bin/postern} sets it to {@code <image>/plugins}), else nowhere; see {@link PluginDirectory}.
  */
 @Command(name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
 final class UpCommand implements Callable<Integer> {
@@ -29,6 +33,8 @@ final class UpCommand implements Callable<Integer> {
 
     /** The environment variable naming the data directory. */
     static final String DATA_DIR_ENV = "POSTERN_DATA_DIR";
+    /** The environment variable naming the plugins directory. */
+    static final String PLUGINS_DIR_ENV = "POSTERN_PLUGINS_DIR";
     /** The data directory when neither --data-dir nor the variable is given. */
     static final String DEFAULT_DATA_DIR = "postern-data";
     /** The configuration file's name in the data directory. */
@@ -44,9 +50,13 @@ final class UpCommand implements Callable<Integer> {
             description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
     Path dataDir;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
+    Path plugins;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PluginRegistry registry = PluginRegistry.load();
+        PluginRegistry registry = PluginRegistry.load(pluginsDir(plugins, parent.env));
         Path file = config != null ? config : dataDir().resolve(CONFIG_FILE);
         if (config == null) {
             String created = FirstRunConfig.createIfMissing(file, registry.crypto().select(NodeConfig.DEFAULT_CRYPTO_PROVIDER).x25519());
@@ -85,6 +95,15 @@ final class UpCommand implements Callable<Integer> {
         return local.ip() instanceof Inet6Address
                 ? "[::]:" + local.port() + " (every interface, IPv4 and IPv6)"
                 : "0.0.0.0:" + local.port() + " (every IPv4 interface)";
+    }
+
+    /** @return {@code option}, else the directory {@link #PLUGINS_DIR_ENV} names, else null (no plugins) */
+    static Path pluginsDir(Path option, Map<String, String> env) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get(PLUGINS_DIR_ENV);
+        return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
     }
 
     private Path dataDir() {
