@@ -40,6 +40,9 @@ final class EngineState {
     final LongAdder policyFaults = new LongAdder();
     final LongAdder packetsReceived = new LongAdder();
     final LongAdder packetsSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    final HandshakeLatency handshakeLatency = new HandshakeLatency();
 
     private volatile Transport transport;
 
