@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.gateway.metrics.MetricsServer;
 import io.postern.net.Endpoint;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM.
+ * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM, with
+ * its admin socket in the data directory (for {@code show}, {@code set}, {@code syncconf}) and, when
+ * the configuration has {@code MetricsListen}, its Prometheus endpoint.
  *
  * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
  * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
@@ -61,17 +64,21 @@ final class UpCommand implements Callable<Integer> {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
         NodeConfig nodeConfig = NodeConfig.load(file);
-        PosternNode node = PosternNode.start(nodeConfig, registry);
+        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir());
+        PosternNode node = gateway.node();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
-            node.close();
+            gateway.close();
             LOG.info("stopped");
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
         parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
+        parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
+                .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
+                        m.address().getPort())) + MetricsServer.PATH).orElse(""));
         parent.out.flush();
         stopped.await();
         return 0;
