@@ -9,7 +9,6 @@ import io.postern.gateway.admin.GatewayStatus;
 import io.postern.gateway.admin.PeerUpdate;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
-import io.postern.net.IpPrefix;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -80,8 +79,8 @@ final class GatewayAdmin implements AdminHandler {
         PeerConfig c = configured.get(s.publicKey());
         PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
                 .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));
-        return new GatewayStatus.PeerView(s.publicKey().toBase64(), s.endpoint() == null ? null : s.endpoint().toString(),
-                s.allowedIps().stream().map(IpPrefix::toString).toList(), s.configured(), s.state().name(),
+        return new GatewayStatus.PeerView(s.publicKey().toBase64(), s.endpoint() == null ? null : AddressText.of(s.endpoint()),
+                s.allowedIps().stream().map(AddressText::of).toList(), s.configured(), s.state().name(),
                 s.lastHandshake(), s.rxBytes(), s.txBytes(), c == null ? Duration.ZERO : c.persistentKeepalive(),
                 d == null ? null : d.text(), d == null ? null : d.at());
     }

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
  * [preshared-key FILE]}: changes one peer of the running gateway, like {@code wg set … peer …}. A
  * new key adds the peer; a changed peer keeps its session; {@code remove} ends its session.
  */
-@Command(name = "set", description = "Add, change or remove a peer of the running gateway (like 'wg set'): "
+@Command(mixinStandardHelpOptions = true, name = "set", description = "Add, change or remove a peer of the running gateway (like 'wg set'): "
         + "a changed peer keeps its session, a removed one loses it.")
 final class SetCommand implements Callable<Integer> {
     @ParentCommand

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code wg show}, with each peer's session state and last policy decision; asks the gateway over
  * its admin socket.
  */
-@Command(name = "show", description = "Show the running gateway's interface and peers (like 'wg show'), "
+@Command(mixinStandardHelpOptions = true, name = "show", description = "Show the running gateway's interface and peers (like 'wg show'), "
         + "with each peer's session state and last policy decision.")
 final class ShowCommand implements Callable<Integer> {
     @ParentCommand

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * ones left alone. The file is read and checked here; its {@code [Interface]} settings need a
  * restart to take effect.
  */
-@Command(name = "syncconf", description = "Apply FILE's [Peer] sections to the running gateway (like 'wg syncconf'): "
+@Command(mixinStandardHelpOptions = true, name = "syncconf", description = "Apply FILE's [Peer] sections to the running gateway (like 'wg syncconf'): "
         + "add new peers, remove gone ones, update changed ones in place; unaffected sessions go on. "
         + "[Interface] changes need a restart.")
 final class SyncconfCommand implements Callable<Integer> {

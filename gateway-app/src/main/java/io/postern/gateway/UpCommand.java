@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
  * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
  * for a fixed place. A file given with {@code --config} must exist: it is never generated.
  */
-@Command(name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
+@Command(mixinStandardHelpOptions = true, name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
 
