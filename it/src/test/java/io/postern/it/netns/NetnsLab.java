@@ -122,8 +122,8 @@ public final class NetnsLab implements AutoCloseable {
     /** Drops {@code percent} % of forwarded packets at random in both directions on router {@code ns}. */
     public void randomLoss(String ns, int percent) {
         nft(ns, "add table inet postern_loss");
-        nft(ns, "add chain inet postern_loss fwd { type filter hook forward priority 0 ; }");
-        nft(ns, "add rule inet postern_loss fwd numgen random mod 100 < " + percent + " drop");
+        nft(ns, "add chain inet postern_loss lossy_forward { type filter hook forward priority 0 ; }");
+        nft(ns, "add rule inet postern_loss lossy_forward numgen random mod 100 < " + percent + " drop");
     }
 
     /** Runs one nft command in {@code ns}. */

@@ -101,10 +101,16 @@ class WireGuardInteropIT {
         assertThat(times).containsExactly(-1L);
     }
 
-    /** Test 4: test 2 with 10 % random loss in both directions on the NAT router. */
+    /**
+     * Test 4: test 2 with 10 % random loss in both directions on the NAT router. One restart: a
+     * handshake attempt fails when its initiation or response is lost (1 − 0.9² = 19 %), and
+     * wireguard-go retries every REKEY_TIMEOUT (5 s + jitter), so 10 s hold two attempts and the
+     * bound is missed with probability ≈ 0.19² ≈ 3.6 % whatever the gateway does; more restarts per
+     * run would only multiply that.
+     */
     @Test
     void reconnectsWithin10SecondsUnderTenPercentLoss() throws Exception {
-        List<Long> times = restartRuns("reset-on-identity-change", 10, 3, Duration.ofSeconds(10));
+        List<Long> times = restartRuns("reset-on-identity-change", 10, 1, Duration.ofSeconds(10));
         System.out.println("reconnect after restart under 10% loss (ms): " + times);
         assertThat(times).allMatch(t -> t >= 0 && t <= 10_000);
     }
@@ -194,8 +200,10 @@ class WireGuardInteropIT {
                     .peer(new PeerConfig(PublicKey.fromBase64(k2.publicKey()), PresharedKey.NONE,
                             List.of(IpPrefix.parse("198.19.0.3/32")), null, Duration.ZERO));
             try (PosternNode gw = PosternNode.start(b.build())) {
-                WireGuardGoPeer p1 = wgPeer(lab, net.hosts.get(0), "wg", k1, "198.19.0.2", gw);
-                WireGuardGoPeer p2 = wgPeer(lab, net.hosts.get(1), "wg", k2, "198.19.0.3", gw);
+                // distinct device names: wireguard-go's control socket /var/run/wireguard/<dev>.sock is
+                // shared by all namespaces (they share the mount namespace)
+                WireGuardGoPeer p1 = wgPeer(lab, net.hosts.get(0), "wg0", k1, "198.19.0.2", gw);
+                WireGuardGoPeer p2 = wgPeer(lab, net.hosts.get(1), "wg1", k2, "198.19.0.3", gw);
                 // each peer needs a session with the gateway before the gateway can forward to it
                 assertThat(timeToFirstReply(p2, TUNNEL_GATEWAY, Duration.ofSeconds(10))).isNotNegative();
                 assertThat(timeToFirstReply(p1, "198.19.0.3", Duration.ofSeconds(10))).isNotNegative();
