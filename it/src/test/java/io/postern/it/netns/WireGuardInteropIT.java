@@ -6,7 +6,7 @@ import io.postern.engine.PeerConfig;
 import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionState;
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.gateway.NodeConfig;
 import io.postern.gateway.PosternNode;
 import io.postern.key.PresharedKey;
