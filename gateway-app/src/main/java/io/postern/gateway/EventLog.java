@@ -1,7 +1,7 @@
 package io.postern.gateway;
 
-import io.postern.event.GatewayEvent;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEventListener;
 import io.postern.key.PublicKey;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

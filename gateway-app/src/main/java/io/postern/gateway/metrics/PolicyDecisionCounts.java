@@ -1,7 +1,7 @@
 package io.postern.gateway.metrics;
 
-import io.postern.event.GatewayEvent;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEventListener;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
