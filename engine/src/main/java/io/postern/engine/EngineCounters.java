@@ -14,10 +14,21 @@ import java.util.Map;
  * @param policyFaults          times the policy threw or returned null
  * @param packetsReceived       authenticated transport packets received
  * @param packetsSent           transport packets sent
+ * @param bytesReceived         bytes of authenticated transport packets received (whole datagrams)
+ * @param bytesSent             bytes of transport packets sent (whole datagrams)
  */
 public record EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
                              long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
-                             long packetsReceived, long packetsSent) {
+                             long packetsReceived, long packetsSent, long bytesReceived, long bytesSent) {
+
+    /** Counters without byte totals (the shape before they were added). */
+    public EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
+                          long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
+                          long packetsReceived, long packetsSent) {
+        this(drops, handshakesInitiated, handshakesCompleted, sessionsConfirmed, staleSessionsEvicted, policyFaults,
+                packetsReceived, packetsSent, 0, 0);
+    }
+
     /** @return the count for one reason */
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);

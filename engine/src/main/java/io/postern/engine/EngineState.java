@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -40,6 +40,9 @@ final class EngineState {
     final LongAdder policyFaults = new LongAdder();
     final LongAdder packetsReceived = new LongAdder();
     final LongAdder packetsSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    final HandshakeLatency handshakeLatency = new HandshakeLatency();
 
     private volatile Transport transport;
 

@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
@@ -106,6 +106,7 @@ final class HandshakeInitiator {
             }
             peer.inFlight = new HandshakeInFlight(h, index, attemptStart, now + REKEY_TIMEOUT + s.jitterMillis());
             peer.lastInitiationSentMillis = now;
+            peer.lastInitiationSentNanos = System.nanoTime();
             message = h.message();
             s.handshakesInitiated.increment();
             s.transmit(to, message, 0, message.length);
@@ -147,6 +148,7 @@ final class HandshakeInitiator {
                 return null;
             }
             now = s.now();
+            s.handshakeLatency.record(System.nanoTime() - peer.lastInitiationSentNanos);
             peer.inFlight = null;
             f.state().destroy();
             Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,

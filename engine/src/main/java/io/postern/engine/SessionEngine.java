@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -296,7 +296,16 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     public EngineCounters counters() {
         return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
                 state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
-                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum());
+                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
+                state.bytesReceived.sum(), state.bytesSent.sum());
+    }
+
+    /**
+     * @return how long our handshakes took as initiator, from the (latest) initiation sent to its
+     *         response accepted
+     */
+    public LatencyHistogram handshakeLatency() {
+        return state.handshakeLatency.snapshot();
     }
 
     /** Registers a listener for gateway events. */

@@ -63,6 +63,7 @@ final class TransportSender {
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
             peer.txBytes.add(total);
+            s.bytesSent.add(total);
             s.packetsSent.increment();
         }
         // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake

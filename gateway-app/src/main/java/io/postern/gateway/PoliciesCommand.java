@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code postern policies [--plugins DIR]}: lists the plugins of every SPI (module path and plugins directory), with their descriptions. */
-@Command(name = "policies", description = "List the available plugins of each kind (session policies, admission, "
+@Command(mixinStandardHelpOptions = true, name = "policies", description = "List the available plugins of each kind (session policies, admission, "
         + "handlers, crypto, handshakes, transports) with what they do.")
 final class PoliciesCommand implements Callable<Integer> {
     private static final Map<String, String> DEFAULTS = Map.of(

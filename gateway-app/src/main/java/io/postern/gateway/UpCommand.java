@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.gateway.metrics.MetricsServer;
 import io.postern.net.Endpoint;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM.
+ * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM, with
+ * its admin socket in the data directory (for {@code show}, {@code set}, {@code syncconf}) and, when
+ * the configuration has {@code MetricsListen}, its Prometheus endpoint.
  *
  * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
  * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
@@ -27,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
  * <p>Plugin jars are loaded from {@code --plugins DIR}, else {@code $POSTERN_PLUGINS_DIR} (the image's
  * {@code bin/postern} sets it to {@code <image>/plugins}), else nowhere; see {@link PluginDirectory}.
  */
-@Command(name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
+@Command(mixinStandardHelpOptions = true, name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
 
@@ -71,17 +74,21 @@ final class UpCommand implements Callable<Integer> {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
         NodeConfig nodeConfig = NodeConfig.load(file);
-        PosternNode node = PosternNode.start(nodeConfig, registry);
+        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir());
+        PosternNode node = gateway.node();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
-            node.close();
+            gateway.close();
             LOG.info("stopped");
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
         parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
+        parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
+                .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
+                        m.address().getPort())) + MetricsServer.PATH).orElse(""));
         parent.out.flush();
         stopped.await();
         return 0;

@@ -85,17 +85,6 @@ public final class PosternArchitectureRules {
             .should().resideInAnyPackage("..util..", "..utils..", "..common..")
             .because("a grab-bag package hides what its classes are for: put each one beside the concept it serves");
 
-    /**
-     * The one known package cycle, accepted by name until the contract is reshaped: the events in
-     * {@code io.postern.event} carry an {@code io.postern.spi.PolicyDecision}, while
-     * {@code SessionPolicy.onEvent} in {@code io.postern.spi} receives a {@code GatewayEvent}.
-     */
-    static DescribedPredicate<JavaClass> knownEventToPolicyDecisionOrigin(String root) {
-        return DescribedPredicate.describe("are " + root + ".event.GatewayEvent or one of its records",
-                c -> c.getName().equals(root + ".event.GatewayEvent")
-                        || c.getName().startsWith(root + ".event.GatewayEvent$"));
-    }
-
     private PosternArchitectureRules() {}
 
     static String[] apiPackages(String root) {
@@ -179,9 +168,6 @@ public final class PosternArchitectureRules {
 
     static ArchRule noPackageCycles(String root) {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles()
-                .ignoreDependency(knownEventToPolicyDecisionOrigin(root),
-                        DescribedPredicate.describe("are " + root + ".spi.PolicyDecision",
-                                c -> c.getName().equals(root + ".spi.PolicyDecision")))
                 .because("a cycle between packages makes them one package in all but name: neither can be "
                         + "understood, tested or moved alone");
     }

@@ -1,7 +1,7 @@
 package io.postern.it.scenario;
 
-import io.postern.event.GatewayEvent;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEventListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -8,7 +8,7 @@ import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionEngine;
 import io.postern.engine.SessionState;
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.gateway.PosternNode;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.MessageType;
