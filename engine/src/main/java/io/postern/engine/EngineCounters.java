@@ -14,10 +14,14 @@ import java.util.Map;
  * @param policyFaults          times the policy threw or returned null
  * @param packetsReceived       authenticated transport packets received
  * @param packetsSent           transport packets sent
+ * @param cookieRepliesSent     cookie replies sent to handshakes without a valid mac2 while under load
+ * @param halfOpenEvicted       unconfirmed handshakes dropped to keep the half-open and dynamic-peer
+ *                              bounds (never a confirmed session)
  */
 public record EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
                              long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
-                             long packetsReceived, long packetsSent) {
+                             long packetsReceived, long packetsSent, long cookieRepliesSent,
+                             long halfOpenEvicted) {
     /** @return the count for one reason */
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);

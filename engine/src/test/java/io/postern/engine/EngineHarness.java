@@ -60,7 +60,7 @@ final class EngineHarness implements AutoCloseable {
             this.handler = new CapturingHandler(echo);
             this.policy = policy;
             this.engine = new SessionEngine(keys, new EngineServices(crypto, HANDSHAKES, policy, fallback, admission,
-                    handler), clock, EngineSettings.defaults().withoutTimerThread());
+                    handler), clock, EngineSettings.defaults().withoutTimerThread().withInlineHandshakes());
             engine.addListener(events::add);
             this.transport = net.bind(endpoint);
             engine.start(transport);
