@@ -50,6 +50,7 @@ final class EngineHarness implements AutoCloseable {
         final KeyPair keys;
         final Endpoint endpoint;
         final SpyingCryptoProvider crypto = new SpyingCryptoProvider(REAL);
+        final SpyingHandshakes handshakes = new SpyingHandshakes(HANDSHAKES);
         final CapturingHandler handler;
         final SessionPolicy policy;
         final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
@@ -67,7 +68,7 @@ final class EngineHarness implements AutoCloseable {
             this.endpoint = endpoint;
             this.handler = new CapturingHandler(echo);
             this.policy = policy;
-            this.engine = new SessionEngine(keys, new EngineServices(crypto, HANDSHAKES, policy, fallback, admission,
+            this.engine = new SessionEngine(keys, new EngineServices(crypto, handshakes, policy, fallback, admission,
                     handler), clock, settings);
             engine.addListener(events::add);
             this.transport = net.bind(endpoint);
