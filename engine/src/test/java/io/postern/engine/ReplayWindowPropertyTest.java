@@ -21,7 +21,7 @@ import net.jqwik.api.Provide;
 class ReplayWindowPropertyTest {
 
     /** How the next counter is chosen, relative to the greatest counter seen so far. */
-    enum Kind { AHEAD, BEHIND, REPEAT, JUMP, NEAR_LIMIT }
+    enum Kind { AHEAD, BEHIND, WINDOW_EDGE, REPEAT, JUMP, NEAR_LIMIT }
 
     /** One step of a sequence. */
     record Step(Kind kind, long amount) {}
@@ -51,11 +51,12 @@ class ReplayWindowPropertyTest {
 
         long next(Step step) {
             long c = switch (step.kind()) {
-                case AHEAD -> greatest + step.amount() % 300;
-                case BEHIND -> greatest - step.amount() % (ReplayWindow.WINDOW_SIZE + 200);
+                case AHEAD -> greatest + Math.floorMod(step.amount(), 300);
+                case BEHIND -> greatest - Math.floorMod(step.amount(), ReplayWindow.WINDOW_SIZE + 200);
+                case WINDOW_EDGE -> greatest - (ReplayWindow.WINDOW_SIZE - 2 + Math.floorMod(step.amount(), 5));
                 case REPEAT -> lastCounter;
                 case JUMP -> step.amount();
-                case NEAR_LIMIT -> ProtocolConstants.REJECT_AFTER_MESSAGES - 3 + step.amount() % 6;
+                case NEAR_LIMIT -> ProtocolConstants.REJECT_AFTER_MESSAGES - 3 + Math.floorMod(step.amount(), 6);
             };
             lastCounter = c;
             return c;
@@ -92,6 +93,7 @@ class ReplayWindowPropertyTest {
     Arbitrary<List<Step>> sequences() {
         Arbitrary<Kind> kind = Arbitraries.frequency(
                 net.jqwik.api.Tuple.of(6, Kind.AHEAD), net.jqwik.api.Tuple.of(5, Kind.BEHIND),
+                net.jqwik.api.Tuple.of(2, Kind.WINDOW_EDGE),
                 net.jqwik.api.Tuple.of(2, Kind.REPEAT), net.jqwik.api.Tuple.of(1, Kind.JUMP),
                 net.jqwik.api.Tuple.of(1, Kind.NEAR_LIMIT));
         Arbitrary<Long> amount = Arbitraries.oneOf(Arbitraries.longs().between(0, 20_000), Arbitraries.longs());
