@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.IdentityChange;

@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

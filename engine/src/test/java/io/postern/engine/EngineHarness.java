@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;

@@ -1,7 +1,7 @@
 package io.postern.gateway;
 
 import io.postern.engine.PeerConfig;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.PacketHandler;

@@ -5,7 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.gateway.wiring.AdmissionModule;
 import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
