@@ -302,6 +302,14 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         return true;
     }
 
+    /**
+     * @return whether the engine is under load now: handshake messages without a valid mac2 are
+     *         answered with cookie replies, and handshakes per source IP are rate-limited
+     */
+    public boolean underLoad() {
+        return handshakes.underLoad();
+    }
+
     /** @return the handshake queue (tests hold the engine under load through it) */
     HandshakeQueue handshakeQueue() {
         return handshakes;
