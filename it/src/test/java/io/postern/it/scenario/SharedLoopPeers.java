@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -158,6 +159,37 @@ final class SharedLoopPeers implements AutoCloseable {
     /** Sends {@code payload} from {@code peer} to the gateway over its session. */
     boolean send(Peer peer, byte[] payload) {
         return peer.engine.send(gatewayKey, payload, 0, payload.length);
+    }
+
+    /** Every peer sends a payload of its own (again every 250 ms while unanswered) until all are echoed. */
+    void echoAll(List<Peer> all, String label, Duration within) {
+        List<Peer> pending = new ArrayList<>(all);
+        Map<Peer, byte[]> payloads = new java.util.HashMap<>();
+        Map<Peer, Long> lastSent = new java.util.HashMap<>();
+        for (Peer p : all) {
+            payloads.put(p, (label + " " + p.endpoint + " " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(pending.size() + " of " + all.size() + " peers got no echo (" + label
+                        + "), e.g. " + pending.getFirst().endpoint);
+            }
+            long now = System.nanoTime();
+            pending.removeIf(p -> {
+                byte[] payload = payloads.get(p);
+                if (p.received.received(payload)) {
+                    return true;
+                }
+                Long last = lastSent.get(p);
+                if (established(p) && (last == null || now - last > 250_000_000L)) {
+                    lastSent.put(p, now);
+                    send(p, payload);
+                }
+                return false;
+            });
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
     }
 
     /** @return the gateway's key */

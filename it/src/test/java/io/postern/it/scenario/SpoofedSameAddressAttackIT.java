@@ -9,7 +9,6 @@ import io.postern.gateway.PosternNode;
 import io.postern.net.Endpoint;
 import io.postern.spi.GatewayEvent;
 import io.postern.wire.HandshakeInitiation;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -98,7 +97,7 @@ class SpoofedSameAddressAttackIT {
         for (int from = 0; from < VICTIMS; from += WAVE) {
             List<SharedLoopPeers.Peer> wave = victims.subList(from, Math.min(VICTIMS, from + WAVE));
             wave.forEach(p -> p.engine.initiateHandshake(peers.gatewayKey()));
-            echoAll(peers, wave, "connect");
+            peers.echoAll(wave, "connect", ECHO_BOUND);
         }
         assertThat(engine.peers()).hasSize(VICTIMS);
         Map<Endpoint, Object> handshakeBefore = new java.util.HashMap<>();
@@ -139,7 +138,7 @@ class SpoofedSameAddressAttackIT {
         System.out.printf("SpoofedSameAddressAttackIT: %d datagrams to %d victims in %.1f s (%.0f/s)%n", total,
                 attacked, seconds, total / seconds);
 
-        echoAll(peers, victims, "after the attack");
+        peers.echoAll(victims, "after the attack", ECHO_BOUND);
 
         EngineCounters end = engine.counters();
         System.out.println("SpoofedSameAddressAttackIT: gateway counters " + end);
@@ -267,36 +266,5 @@ class SpoofedSameAddressAttackIT {
         d[2] = 0;
         d[3] = 0;
         return d;
-    }
-
-    /** Every peer sends a payload of its own (again every 250 ms while unanswered) until all are echoed. */
-    private static void echoAll(SharedLoopPeers peers, List<SharedLoopPeers.Peer> all, String label) {
-        List<SharedLoopPeers.Peer> pending = new ArrayList<>(all);
-        Map<SharedLoopPeers.Peer, byte[]> payloads = new java.util.HashMap<>();
-        Map<SharedLoopPeers.Peer, Long> lastSent = new java.util.HashMap<>();
-        for (SharedLoopPeers.Peer p : all) {
-            payloads.put(p, (label + " " + p.endpoint + " " + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
-        }
-        long deadline = System.nanoTime() + ECHO_BOUND.toNanos();
-        while (!pending.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(pending.size() + " of " + all.size() + " peers got no echo (" + label
-                        + "), e.g. " + pending.getFirst().endpoint);
-            }
-            long now = System.nanoTime();
-            pending.removeIf(p -> {
-                byte[] payload = payloads.get(p);
-                if (p.received.received(payload)) {
-                    return true;
-                }
-                Long last = lastSent.get(p);
-                if (peers.established(p) && (last == null || now - last > 250_000_000L)) {
-                    lastSent.put(p, now);
-                    peers.send(p, payload);
-                }
-                return false;
-            });
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
     }
 }
