@@ -42,6 +42,9 @@ final class EngineState {
     final LongAdder policyFaults = new LongAdder();
     final LongAdder packetsReceived = new LongAdder();
     final LongAdder packetsSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    final HandshakeLatency handshakeLatency = new HandshakeLatency();
     final LongAdder cookieRepliesSent = new LongAdder();
     final LongAdder halfOpenEvicted = new LongAdder();
 

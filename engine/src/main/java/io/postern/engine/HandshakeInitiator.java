@@ -106,6 +106,7 @@ final class HandshakeInitiator {
             }
             peer.inFlight = new HandshakeInFlight(h, index, attemptStart, now + REKEY_TIMEOUT + s.jitterMillis());
             peer.lastInitiationSentMillis = now;
+            peer.lastInitiationSentNanos = System.nanoTime();
             message = h.message();
             s.handshakesInitiated.increment();
             s.transmit(to, message, 0, message.length);
@@ -143,6 +144,7 @@ final class HandshakeInitiator {
                 return null;
             }
             now = s.now();
+            s.handshakeLatency.record(System.nanoTime() - peer.lastInitiationSentNanos);
             peer.inFlight = null;
             f.state().destroy();
             Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,

@@ -372,7 +372,16 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
                 state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
                 state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
+                state.bytesReceived.sum(), state.bytesSent.sum(),
                 state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum());
+    }
+
+    /**
+     * @return how long our handshakes took as initiator, from the (latest) initiation sent to its
+     *         response accepted
+     */
+    public LatencyHistogram handshakeLatency() {
+        return state.handshakeLatency.snapshot();
     }
 
     /** Registers a listener for gateway events. */

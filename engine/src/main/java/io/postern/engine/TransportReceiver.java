@@ -72,6 +72,7 @@ final class TransportReceiver {
         peer.lastAuthenticatedMillis = now;
         peer.newHandshakeDeadline = Peer.UNARMED;
         peer.rxBytes.add(msg.length());
+        s.bytesReceived.add(msg.length());
         s.packetsReceived.increment();
         if (confirmed) {
             sender.sendStaged(peer);

@@ -72,6 +72,7 @@ final class TransportSender {
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
             peer.txBytes.add(total);
+            s.bytesSent.add(total);
             s.packetsSent.increment();
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME

@@ -51,6 +51,14 @@ class HandshakeTest {
         assertThat(gc.drops()).containsOnlyKeys(DropReason.values()).allSatisfy((r, n) -> assertThat(n).isZero());
         assertThat(gw.status(a).rxBytes()).isEqualTo(16 + 16 + 16);
         assertThat(a.status(gw).txBytes()).isEqualTo(48);
+        assertThat(gc.bytesReceived()).isEqualTo(gw.status(a).rxBytes());
+        assertThat(ac.bytesSent()).isEqualTo(48);
+        assertThat(gc.bytesSent()).isEqualTo(gw.status(a).txBytes()).isPositive();
+        LatencyHistogram initiatorLatency = a.engine.handshakeLatency();
+        assertThat(initiatorLatency.count()).isEqualTo(1);
+        assertThat(initiatorLatency.sum()).isPositive();
+        assertThat(initiatorLatency.upperBounds()).isSorted();
+        assertThat(gw.engine.handshakeLatency().count()).isZero(); // the responder measures nothing
     }
 
     @Test
