@@ -32,6 +32,8 @@ final class EngineState {
     final EndpointBindings bindings = new EndpointBindings();
     final DropCounters drops = new DropCounters();
     final EventDispatch events;
+    final SourceRateLimiter rateLimiter;
+    final HalfOpenHandshakes halfOpen;
 
     final LongAdder handshakesInitiated = new LongAdder();
     final LongAdder handshakesCompleted = new LongAdder();
@@ -43,6 +45,8 @@ final class EngineState {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
+    final LongAdder cookieRepliesSent = new LongAdder();
+    final LongAdder halfOpenEvicted = new LongAdder();
 
     private volatile Transport transport;
 
@@ -53,6 +57,8 @@ final class EngineState {
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
         this.events = new EventDispatch(services.policy());
+        this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
+        this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
     }
 
     void attach(Transport t) {

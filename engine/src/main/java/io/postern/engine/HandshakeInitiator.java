@@ -124,11 +124,7 @@ final class HandshakeInitiator {
      *         keepalive), or null when the response was dropped
      */
     Peer onResponse(Endpoint source, HandshakeResponse response) {
-        byte[] msg = response.bytes();
-        if (!s.protocol.verifyMac1(msg, 0, HandshakeResponse.SIZE)) {
-            s.drop(DropReason.MAC1_INVALID, source);
-            return null;
-        }
+        byte[] msg = response.bytes(); // mac1 verified by the engine before queueing
         IndexTable.Entry entry = s.indices.lookup(response.receiver());
         if (entry == null || entry.keypair != null) {
             s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
@@ -159,6 +155,7 @@ final class HandshakeInitiator {
             Keypair oldPrevious = peer.previous;
             if (oldNext != null) {
                 peer.next = null;
+                s.halfOpen.settled(peer);
                 peer.previous = oldNext;
                 s.discard(peer.current);
             } else {

@@ -107,6 +107,7 @@ final class TransportReceiver {
             peer.previous = peer.current;
             peer.current = kp;
             peer.next = null;
+            s.halfOpen.settled(peer);
             s.discard(oldPrevious);
         }
         s.sessionsConfirmed.increment();
