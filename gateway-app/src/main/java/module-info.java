@@ -10,7 +10,8 @@
  *
  * <p>Exports {@code io.postern.gateway}: {@link io.postern.gateway.PosternNode} (start a node from
  * a {@link io.postern.gateway.NodeConfig}), the config parser's {@link io.postern.gateway.ConfigException}
- * and {@link io.postern.gateway.Main}.
+ * and {@link io.postern.gateway.Main}. Its unexported {@code admin} package serves the local admin
+ * socket ({@code postern show/set/syncconf}); {@code metrics} the loopback Prometheus endpoint.
  */
 module io.postern.gateway {
     requires io.postern.api;
@@ -25,6 +26,8 @@ module io.postern.gateway {
     // Likewise ASM: even with bytecode generation disabled, Guice reads class files with it to put
     // source lines into its error messages (found running ./postern up without it: NoClassDefFoundError).
     requires org.objectweb.asm;
+    // the loopback Prometheus endpoint (io.postern.gateway.metrics)
+    requires jdk.httpserver;
 
     exports io.postern.gateway;
 

@@ -1,2 +1,2 @@
-/** Gateway events (what happened to sessions) and drop reasons (why a packet was discarded). */
+/** Why a received datagram was dropped: {@link io.postern.event.DropReason}, one counter each. */
 package io.postern.event;

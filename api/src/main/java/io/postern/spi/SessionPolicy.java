@@ -1,6 +1,5 @@
 package io.postern.spi;
 
-import io.postern.event.GatewayEvent;
 
 /**
  * Decides what happens when a peer with a new identity (static key) performs a valid handshake

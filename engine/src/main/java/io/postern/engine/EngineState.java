@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -32,6 +32,8 @@ final class EngineState {
     final EndpointBindings bindings = new EndpointBindings();
     final DropCounters drops = new DropCounters();
     final EventDispatch events;
+    final SourceRateLimiter rateLimiter;
+    final HalfOpenHandshakes halfOpen;
 
     final LongAdder handshakesInitiated = new LongAdder();
     final LongAdder handshakesCompleted = new LongAdder();
@@ -40,6 +42,11 @@ final class EngineState {
     final LongAdder policyFaults = new LongAdder();
     final LongAdder packetsReceived = new LongAdder();
     final LongAdder packetsSent = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    final HandshakeLatency handshakeLatency = new HandshakeLatency();
+    final LongAdder cookieRepliesSent = new LongAdder();
+    final LongAdder halfOpenEvicted = new LongAdder();
 
     private volatile Transport transport;
 
@@ -50,6 +57,8 @@ final class EngineState {
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
         this.events = new EventDispatch(services.policy());
+        this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
+        this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
     }
 
     void attach(Transport t) {

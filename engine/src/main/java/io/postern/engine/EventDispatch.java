@@ -1,7 +1,7 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEventListener;
 import io.postern.spi.SessionPolicy;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
@@ -106,6 +106,7 @@ final class HandshakeInitiator {
             }
             peer.inFlight = new HandshakeInFlight(h, index, attemptStart, now + REKEY_TIMEOUT + s.jitterMillis());
             peer.lastInitiationSentMillis = now;
+            peer.lastInitiationSentNanos = System.nanoTime();
             message = h.message();
             s.handshakesInitiated.increment();
             s.transmit(to, message, 0, message.length);
@@ -123,11 +124,7 @@ final class HandshakeInitiator {
      *         keepalive), or null when the response was dropped
      */
     Peer onResponse(Endpoint source, HandshakeResponse response) {
-        byte[] msg = response.bytes();
-        if (!s.protocol.verifyMac1(msg, 0, HandshakeResponse.SIZE)) {
-            s.drop(DropReason.MAC1_INVALID, source);
-            return null;
-        }
+        byte[] msg = response.bytes(); // mac1 verified by the engine before queueing
         IndexTable.Entry entry = s.indices.lookup(response.receiver());
         if (entry == null || entry.keypair != null) {
             s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
@@ -147,6 +144,7 @@ final class HandshakeInitiator {
                 return null;
             }
             now = s.now();
+            s.handshakeLatency.record(System.nanoTime() - peer.lastInitiationSentNanos);
             peer.inFlight = null;
             f.state().destroy();
             Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
@@ -157,6 +155,7 @@ final class HandshakeInitiator {
             Keypair oldPrevious = peer.previous;
             if (oldNext != null) {
                 peer.next = null;
+                s.halfOpen.settled(peer);
                 peer.previous = oldNext;
                 s.discard(peer.current);
             } else {

@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.IdentityChange;
@@ -31,17 +31,15 @@ final class HandshakeResponder {
     private static final long INITIATION_MIN_INTERVAL = ProtocolConstants.INITIATION_MIN_INTERVAL.toMillis();
 
     private final EngineState s;
+    private final SessionTeardown teardown;
 
-    HandshakeResponder(EngineState state) {
+    HandshakeResponder(EngineState state, SessionTeardown teardown) {
         this.s = state;
+        this.teardown = teardown;
     }
 
     void onInitiation(Endpoint source, HandshakeInitiation initiation) {
-        byte[] msg = initiation.bytes();
-        if (!s.protocol.verifyMac1(msg, 0, HandshakeInitiation.SIZE)) {
-            s.drop(DropReason.MAC1_INVALID, source);
-            return;
-        }
+        byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
         HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE);
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
             s.drop(DropReason.INITIATION_DECRYPT_FAILED, source);
@@ -72,7 +70,7 @@ final class HandshakeResponder {
         }
         boolean created = false;
         if (peer == null) {
-            if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers()) {
+            if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {
                 s.drop(DropReason.CAPACITY, source);
                 return;
             }
@@ -85,6 +83,10 @@ final class HandshakeResponder {
             } else {
                 peer = existing;
             }
+        }
+        Peer victim = peer.next == null ? s.halfOpen.victimFor(peer) : null;
+        if (victim != null) {
+            teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
         }
         byte[] response;
         long now = s.now();
@@ -158,6 +160,7 @@ final class HandshakeResponder {
         // wireguard-go BeginSymmetricSession, responder side: the new keypair waits as "next"
         s.discard(peer.next);
         peer.next = kp;
+        s.halfOpen.answered(peer);
         s.discard(peer.previous);
         peer.previous = null;
         peer.greatestTimestamp = hs.timestamp().clone();
@@ -166,6 +169,15 @@ final class HandshakeResponder {
         peer.lastHandshake = EngineState.instant(now);
         peer.expired = false;
         return new Answer(response.message(), null);
+    }
+
+    /**
+     * The dynamic-peer table is full: the least recently answered dynamic peer that never confirmed
+     * a session makes room. A peer with a confirmed session is never evicted for a newcomer.
+     */
+    private boolean makeRoomForDynamicPeer() {
+        Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
+        return victim != null && teardown.evictHalfOpen(victim) && victim.removed;
     }
 
     private boolean admits(PublicKey key, boolean configured) {

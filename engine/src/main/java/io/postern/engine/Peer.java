@@ -46,6 +46,7 @@ final class Peer {
     volatile long lastAuthenticatedMillis = NEVER;
     volatile long lastSentMillis = NEVER;
     long lastInitiationSentMillis = NEVER; // guarded by the monitor
+    long lastInitiationSentNanos; // System.nanoTime() of it, for the latency histogram; guarded by the monitor
     volatile long lastKeypairMillis = NEVER;
     volatile long keepaliveDeadline = UNARMED;
     volatile long newHandshakeDeadline = UNARMED;

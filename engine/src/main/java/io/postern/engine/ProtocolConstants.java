@@ -79,4 +79,36 @@ final class ProtocolConstants {
     static final int DEFAULT_MAX_DYNAMIC_PEERS = 65_536;
     /** At most one debug line per drop reason per this interval (traffic-caused logs are rate-limited). */
     static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(1);
+
+    // ---- defence under load (wireguard-go device/constants.go, device/device.go, ratelimiter/) --
+
+    /** Default capacity of the handshake queue (wireguard-go {@code QueueHandshakeSize}: 1024). */
+    static final int DEFAULT_HANDSHAKE_QUEUE_CAPACITY = 1024;
+    /**
+     * Default queue depth at which the engine is "under load" and demands mac2 (wireguard-go
+     * {@code IsUnderLoad}: {@code QueueHandshakeSize / 8} = 128).
+     */
+    static final int DEFAULT_UNDER_LOAD_THRESHOLD = DEFAULT_HANDSHAKE_QUEUE_CAPACITY / 8;
+    /** Once under load, the engine stays so for this long (wireguard-go {@code UnderLoadAfterTime}: 1 s). */
+    static final Duration UNDER_LOAD_AFTER_TIME = Duration.ofSeconds(1);
+    /** Default number of handshake worker threads (DH runs there, off the receive thread). */
+    static final int DEFAULT_HANDSHAKE_WORKERS = 1;
+    /** Handshakes per second per source IP admitted while under load (wireguard-go ratelimiter: 20/s). */
+    static final int HANDSHAKES_PER_SECOND_PER_SOURCE = 20;
+    /** Burst of handshakes per source IP while under load (wireguard-go ratelimiter: 5). */
+    static final int HANDSHAKE_BURST_PER_SOURCE = 5;
+    /** A rate-limiter entry idle this long is forgotten (wireguard-go garbage-collects after 1 s). */
+    static final Duration RATE_LIMITER_ENTRY_TTL = Duration.ofSeconds(1);
+    /**
+     * Default bound of source IPs the rate limiter tracks at once. Only sources that proved they can
+     * receive (valid mac2) reach it, so spoofed addresses cannot fill it; 65,536 entries are ~6 MB.
+     */
+    static final int DEFAULT_MAX_RATE_LIMITER_ENTRIES = 65_536;
+    /**
+     * Default bound of responder handshakes awaiting key confirmation (a "next" keypair). Each costs a
+     * peer and a keypair (~1 KB); beyond it the least recently answered unconfirmed one is dropped,
+     * never a confirmed session. 4,096 is well above what 20 handshakes/s per source and key
+     * confirmation within one round trip need, and caps the memory an open-admission flood can pin.
+     */
+    static final int DEFAULT_MAX_HALF_OPEN_HANDSHAKES = 4_096;
 }

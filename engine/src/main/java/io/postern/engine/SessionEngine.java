@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -54,6 +54,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final TransportReceiver receiver;
     private final SessionTeardown teardown;
     private final PeerTimers timers;
+    private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
     private ScheduledExecutorService timerThread;
@@ -83,11 +84,12 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, settings);
         this.initiator = new HandshakeInitiator(state);
-        this.responder = new HandshakeResponder(state);
-        this.sender = new TransportSender(state, initiator);
         this.teardown = new SessionTeardown(state, initiator);
+        this.responder = new HandshakeResponder(state, teardown);
+        this.sender = new TransportSender(state, initiator);
         this.receiver = new TransportReceiver(state, initiator, sender, teardown, this);
         this.timers = new PeerTimers(state, initiator, sender, teardown);
+        this.handshakes = new HandshakeQueue(settings, state::now, this::processHandshake);
     }
 
     /**
@@ -102,6 +104,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.attach(transport);
         state.services.handler().start(this);
+        handshakes.start();
         long tick = state.settings.tickInterval().toMillis();
         if (tick > 0 && timerThread == null) {
             timerThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -233,17 +236,88 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             case Parsed.Ok<? extends WireMessage> ok -> {
                 switch (ok.message()) {
                     case TransportData t -> receiver.onTransport(source, t);
-                    case HandshakeInitiation i -> responder.onInitiation(source, i);
-                    case HandshakeResponse r -> {
-                        Peer completed = initiator.onResponse(source, r);
-                        if (completed != null) {
-                            sender.sendStagedOrKeepalive(completed); // key confirmation, no extra round trip
-                        }
-                    }
+                    case HandshakeInitiation i -> queueHandshake(source, i, i.bytes());
+                    case HandshakeResponse r -> queueHandshake(source, r, r.bytes());
                     case CookieReply c -> initiator.onCookieReply(source, c);
                 }
             }
         }
+    }
+
+    /**
+     * On the receive thread: checks mac1 (one keyed BLAKE2s, before any Diffie-Hellman) and hands a
+     * handshake message to the handshake queue, so its DH work never delays transport data.
+     */
+    private void queueHandshake(Endpoint source, WireMessage message, byte[] msg) {
+        if (!state.protocol.verifyMac1(msg, 0, msg.length)) {
+            state.drop(DropReason.MAC1_INVALID, source);
+        } else if (!handshakes.submit(source, message)) {
+            state.drop(DropReason.CAPACITY, source);
+        }
+    }
+
+    /** On a handshake worker: the under-load gate, then the responder or initiator. */
+    private void processHandshake(Endpoint source, WireMessage message) {
+        if (closed) {
+            return;
+        }
+        switch (message) {
+            case HandshakeInitiation i -> {
+                if (passesLoadGate(source, i.bytes(), i.sender())) {
+                    responder.onInitiation(source, i);
+                }
+            }
+            case HandshakeResponse r -> {
+                if (passesLoadGate(source, r.bytes(), r.sender())) {
+                    Peer completed = initiator.onResponse(source, r);
+                    if (completed != null) {
+                        sender.sendStagedOrKeepalive(completed); // key confirmation, no extra round trip
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("not a handshake message: " + message.type());
+        }
+    }
+
+    /**
+     * Under load (PROTOCOL.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
+     * valid mac2 for its source gets a cookie reply instead of any DH work, and one with a valid mac2
+     * is subject to the per-source-IP rate limit. Not under load, everything passes.
+     */
+    private boolean passesLoadGate(Endpoint source, byte[] msg, int senderIndex) {
+        if (!handshakes.underLoad()) {
+            return true;
+        }
+        if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
+            byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
+            state.transmit(source, reply, 0, reply.length);
+            state.cookieRepliesSent.increment();
+            state.drop(DropReason.MAC2_REQUIRED, source);
+            return false;
+        }
+        if (!state.rateLimiter.allow(source.ip(), state.now())) {
+            state.drop(DropReason.RATE_LIMITED, source);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * @return whether the engine is under load now: handshake messages without a valid mac2 are
+     *         answered with cookie replies, and handshakes per source IP are rate-limited
+     */
+    public boolean underLoad() {
+        return handshakes.underLoad();
+    }
+
+    /** @return the handshake queue (tests hold the engine under load through it) */
+    HandshakeQueue handshakeQueue() {
+        return handshakes;
+    }
+
+    /** @return the half-open handshake table (tests) */
+    int halfOpenHandshakes() {
+        return state.halfOpen.size();
     }
 
     /**
@@ -254,6 +328,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     public void tick() {
         if (!closed) {
             timers.tick();
+            state.rateLimiter.sweepIfDue(state.now());
         }
     }
 
@@ -296,7 +371,17 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     public EngineCounters counters() {
         return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
                 state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
-                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum());
+                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
+                state.bytesReceived.sum(), state.bytesSent.sum(),
+                state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum());
+    }
+
+    /**
+     * @return how long our handshakes took as initiator, from the (latest) initiation sent to its
+     *         response accepted
+     */
+    public LatencyHistogram handshakeLatency() {
+        return state.handshakeLatency.snapshot();
     }
 
     /** Registers a listener for gateway events. */
@@ -311,6 +396,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             return;
         }
         closed = true;
+        handshakes.close();
         if (timerThread != null) {
             timerThread.shutdownNow();
         }

@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +30,7 @@ final class SessionTeardown {
         peer.current = null;
         peer.previous = null;
         peer.next = null;
+        s.halfOpen.settled(peer);
         initiator.abandon(peer);
         peer.staged.clear();
         peer.cookie = null;
@@ -62,6 +63,31 @@ final class SessionTeardown {
         }
         LOG.debug("keys of {} expired and were zeroed", peer);
         s.emit(new GatewayEvent.SessionExpired(peer.key, s.clock.instant()));
+    }
+
+    /**
+     * Drops the unconfirmed "next" keypair of {@code victim} to keep the half-open or dynamic-peer
+     * bound; a dynamic peer left without any keypair is forgotten. A confirmed current keypair is
+     * never touched.
+     *
+     * @return whether something was dropped
+     */
+    boolean evictHalfOpen(Peer victim) {
+        synchronized (victim) {
+            Keypair n = victim.next;
+            s.halfOpen.settled(victim);
+            if (n == null || victim.removed) {
+                return false;
+            }
+            s.discard(n);
+            victim.next = null;
+            if (!victim.configured() && victim.current == null && victim.previous == null && victim.inFlight == null) {
+                s.bindings.unbind(victim.endpoint, victim);
+                s.forget(victim);
+            }
+        }
+        s.halfOpenEvicted.increment();
+        return true;
     }
 
     /**

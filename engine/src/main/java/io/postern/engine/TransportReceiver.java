@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.HandlerContext;
 import io.postern.wire.TransportData;
@@ -72,6 +72,7 @@ final class TransportReceiver {
         peer.lastAuthenticatedMillis = now;
         peer.newHandshakeDeadline = Peer.UNARMED;
         peer.rxBytes.add(msg.length());
+        s.bytesReceived.add(msg.length());
         s.packetsReceived.increment();
         if (confirmed) {
             sender.sendStaged(peer);
@@ -106,6 +107,7 @@ final class TransportReceiver {
             peer.previous = peer.current;
             peer.current = kp;
             peer.next = null;
+            s.halfOpen.settled(peer);
             s.discard(oldPrevious);
         }
         s.sessionsConfirmed.increment();

@@ -60,17 +60,20 @@ final class TransportSender {
             return stage(peer, buf, off, len); // destroyed meanwhile
         }
         int total = TransportData.HEADER_SIZE + sealed;
-        boolean sent = s.transmit(to, out, 0, total);
-        if (sent) {
-            peer.txBytes.add(total);
-            s.packetsSent.increment();
-        }
-        // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake
+        // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake.
+        // Armed BEFORE transmitting: on loopback the answer can be received (and disarm it) before
+        // transmit returns, and arming afterwards would then start a needless handshake 5 s later.
         peer.lastSentMillis = now;
         peer.keepaliveDeadline = Peer.UNARMED;
         if (len > 0 && peer.newHandshakeDeadline == Peer.UNARMED) {
             long wait = kp.initiator ? NEW_HANDSHAKE_AFTER : NEW_HANDSHAKE_AFTER_RESPONDER;
             peer.newHandshakeDeadline = now + wait + s.jitterMillis();
+        }
+        boolean sent = s.transmit(to, out, 0, total);
+        if (sent) {
+            peer.txBytes.add(total);
+            s.bytesSent.add(total);
+            s.packetsSent.increment();
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
                 || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {

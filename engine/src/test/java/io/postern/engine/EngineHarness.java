@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.KeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -42,11 +42,15 @@ final class EngineHarness implements AutoCloseable {
         return REAL.x25519().generateKeyPair();
     }
 
+    /** The settings of every harness engine: no engine threads at all (time and handshakes move with the test). */
+    static final EngineSettings DETERMINISTIC = EngineSettings.defaults().withoutTimerThread().withInlineHandshakes();
+
     /** One engine with its transport, handler, spying crypto and recorded events. */
     final class Node {
         final KeyPair keys;
         final Endpoint endpoint;
         final SpyingCryptoProvider crypto = new SpyingCryptoProvider(REAL);
+        final SpyingHandshakes handshakes = new SpyingHandshakes(HANDSHAKES);
         final CapturingHandler handler;
         final SessionPolicy policy;
         final List<GatewayEvent> events = new CopyOnWriteArrayList<>();
@@ -55,12 +59,17 @@ final class EngineHarness implements AutoCloseable {
 
         Node(KeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
              boolean echo) {
+            this(keys, endpoint, policy, fallback, admission, echo, DETERMINISTIC);
+        }
+
+        Node(KeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+             boolean echo, EngineSettings settings) {
             this.keys = keys;
             this.endpoint = endpoint;
             this.handler = new CapturingHandler(echo);
             this.policy = policy;
-            this.engine = new SessionEngine(keys, new EngineServices(crypto, HANDSHAKES, policy, fallback, admission,
-                    handler), clock, EngineSettings.defaults().withoutTimerThread());
+            this.engine = new SessionEngine(keys, new EngineServices(crypto, handshakes, policy, fallback, admission,
+                    handler), clock, settings);
             engine.addListener(events::add);
             this.transport = net.bind(endpoint);
             engine.start(transport);
@@ -94,6 +103,18 @@ final class EngineHarness implements AutoCloseable {
     /** A gateway at {@link #GATEWAY}: open admission, echo handler. */
     Node gateway(SessionPolicy policy) {
         return gateway(newKeys(), policy, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), true);
+    }
+
+    /** A gateway at {@link #GATEWAY} with other limits: open admission, echo handler, reset policy. */
+    Node gateway(EngineSettings settings) {
+        FixedPolicy reset = new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
+        return add(new Node(newKeys(), GATEWAY, reset, reset, TestAdmission.OPEN, true, settings));
+    }
+
+    /** Any node with an echo handler. */
+    Node node(KeyPair keys, Endpoint at, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+              EngineSettings settings) {
+        return add(new Node(keys, at, policy, fallback, admission, true, settings));
     }
 
     Node gateway(KeyPair keys, SessionPolicy policy, SessionPolicy fallback, boolean echo) {

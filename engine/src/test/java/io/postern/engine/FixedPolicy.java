@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.spi.IdentityChange;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;

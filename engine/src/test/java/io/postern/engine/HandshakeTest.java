@@ -3,8 +3,8 @@ package io.postern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
-import io.postern.event.GatewayEvent.HandshakeCompleted;
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEvent.HandshakeCompleted;
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +51,14 @@ class HandshakeTest {
         assertThat(gc.drops()).containsOnlyKeys(DropReason.values()).allSatisfy((r, n) -> assertThat(n).isZero());
         assertThat(gw.status(a).rxBytes()).isEqualTo(16 + 16 + 16);
         assertThat(a.status(gw).txBytes()).isEqualTo(48);
+        assertThat(gc.bytesReceived()).isEqualTo(gw.status(a).rxBytes());
+        assertThat(ac.bytesSent()).isEqualTo(48);
+        assertThat(gc.bytesSent()).isEqualTo(gw.status(a).txBytes()).isPositive();
+        LatencyHistogram initiatorLatency = a.engine.handshakeLatency();
+        assertThat(initiatorLatency.count()).isEqualTo(1);
+        assertThat(initiatorLatency.sum()).isPositive();
+        assertThat(initiatorLatency.upperBounds()).isSorted();
+        assertThat(gw.engine.handshakeLatency().count()).isZero(); // the responder measures nothing
     }
 
     @Test

@@ -17,11 +17,28 @@ final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ch.qos.logback.classic.Level previousLevel;
 
     LogCapture(Class<?> type) {
-        logger = (Logger) LoggerFactory.getLogger(type);
+        this(type.getName(), null);
+    }
+
+    /** Captures everything logged under {@code loggerName}, at {@code level} or above while open (null: unchanged). */
+    LogCapture(String loggerName, ch.qos.logback.classic.Level level) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
+        previousLevel = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         appender.start();
         logger.addAppender(appender);
+    }
+
+    /** @return every captured line: the formatted message and the text of any throwable */
+    List<String> everything() {
+        return appender.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())
+                + " " + java.util.Arrays.toString(e.getArgumentArray())).toList();
     }
 
     /** @return the formatted messages logged so far */
@@ -32,5 +49,6 @@ final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.detachAppender(appender);
+        logger.setLevel(previousLevel);
     }
 }

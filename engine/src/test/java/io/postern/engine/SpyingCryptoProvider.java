@@ -49,6 +49,8 @@ final class SpyingCryptoProvider implements CryptoProvider {
 
     private final CryptoProvider real;
     final List<SpyKey> keys = new CopyOnWriteArrayList<>();
+    /** A copy of the raw bytes of every AEAD key handed out (to search logs for them). */
+    final List<byte[]> rawKeys = new CopyOnWriteArrayList<>();
 
     SpyingCryptoProvider(CryptoProvider real) {
         this.real = real;
@@ -73,6 +75,7 @@ final class SpyingCryptoProvider implements CryptoProvider {
     public Aead chaCha20Poly1305() {
         Aead aead = real.chaCha20Poly1305();
         return key -> {
+            rawKeys.add(key.clone());
             SpyKey k = new SpyKey(aead.key(key));
             keys.add(k);
             return k;

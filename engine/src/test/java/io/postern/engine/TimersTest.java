@@ -3,7 +3,7 @@ package io.postern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code postern genkey}: prints a fresh base64 private key, like {@code wg genkey}. */
-@Command(name = "genkey", description = "Print a new base64 private key (like 'wg genkey').")
+@Command(mixinStandardHelpOptions = true, name = "genkey", description = "Print a new base64 private key (like 'wg genkey').")
 final class GenkeyCommand implements Callable<Integer> {
     @ParentCommand
     PosternCommand parent;

@@ -1,12 +1,13 @@
 package io.postern.gateway;
 
 import io.postern.engine.PeerConfig;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.PacketHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,11 +37,13 @@ import java.util.Objects;
  * @param handlerInstance a handler to use instead of looking {@code handler} up, or {@code null}
  * @param listeners       listeners registered on the engine before it starts
  * @param clock           the engine's clock
+ * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
+ *                        {@code null} for no metrics endpoint (the default)
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
-                         List<GatewayEventListener> listeners, Clock clock) {
+                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -72,6 +75,9 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         peers = List.copyOf(peers);
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(clock, "clock");
+        if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
+            throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
+        }
     }
 
     /** @return a builder with every default: wildcard address, port 0, no peers, the default plugins */
@@ -105,6 +111,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.handlerInstance = handlerInstance;
         b.listeners.addAll(listeners);
         b.clock = clock;
+        b.metricsListen = metricsListen;
         return b;
     }
 
@@ -124,6 +131,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private PacketHandler handlerInstance;
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private InetSocketAddress metricsListen;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -208,10 +216,16 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param address where to serve metrics (loopback only), or null for none */
+        public Builder metricsListen(InetSocketAddress address) {
+            this.metricsListen = address;
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
-                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock);
+                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen);
         }
     }
 }

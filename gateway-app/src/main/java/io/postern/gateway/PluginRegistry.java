@@ -6,13 +6,28 @@ import io.postern.spi.SessionPolicy;
 import io.postern.spi.TransportProvider;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every plugin on the module path, per SPI, by name: the only place that calls
- * {@link ServiceLoader}. Loading checks names (no blank or duplicate names); selecting an unknown
- * name fails with the list of available ones. Immutable once loaded.
+ * Every plugin on the module path and in the plugins directory, per SPI, by name: the only place
+ * that calls {@link ServiceLoader}. Loading checks names (no blank or duplicate names); selecting an
+ * unknown name fails with the list of available ones. Immutable once loaded.
+ *
+ * <p>Third-party jars of the plugins directory ({@link PluginDirectory}, each in a module layer of
+ * its own) may provide {@link SessionPolicy} and {@link PacketHandler} implementations. A jar is
+ * refused as a whole — logged as a warning, never fatal by itself — when one of its providers
+ * cannot be created or named, or takes a name that is already taken; a configuration that names a
+ * missing plugin then fails with the refused jars and their reasons in its message.
  *
  * @param crypto     CryptoProviders
  * @param handshakes HandshakeProtocolFactories
@@ -20,31 +35,119 @@ import java.util.ServiceLoader;
  * @param admissions Admission rules
  * @param handlers   PacketHandlers
  * @param transports TransportProviders
+ * @param refused    the plugin jars that were not loaded, with the reason
  */
 record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<HandshakeProtocolFactory> handshakes,
                       NamedPlugins<SessionPolicy> policies, NamedPlugins<Admission> admissions,
-                      NamedPlugins<PacketHandler> handlers, NamedPlugins<TransportProvider> transports) {
+                      NamedPlugins<PacketHandler> handlers, NamedPlugins<TransportProvider> transports,
+                      List<RefusedPlugin> refused) {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
     /**
-     * Loads every provider of every SPI this module {@code uses}.
+     * Loads every provider of every SPI this module {@code uses}, from the module path only.
      *
      * @throws ConfigException on a duplicate or blank name
      * @throws java.util.ServiceConfigurationError when a provider cannot be instantiated
      */
     static PluginRegistry load() {
+        return load(PluginDirectory.NONE);
+    }
+
+    /**
+     * Loads the module path's providers, then the plugin jars of {@code pluginsDir} (none when it
+     * is null or missing); a bad plugin jar is refused with a warning.
+     */
+    static PluginRegistry load(Path pluginsDir) {
+        return load(PluginDirectory.open(pluginsDir));
+    }
+
+    /**
+     * Loads the module path's providers, then the SessionPolicy and PacketHandler providers of
+     * every layer of {@code plugins}.
+     *
+     * @throws ConfigException on a duplicate or blank name among the module path's providers
+     * @throws java.util.ServiceConfigurationError when a provider of the module path cannot be instantiated
+     */
+    static PluginRegistry load(PluginDirectory plugins) {
+        List<SessionPolicy> policies = new ArrayList<>();
+        ServiceLoader.load(SessionPolicy.class).forEach(policies::add);
+        List<PacketHandler> handlers = new ArrayList<>();
+        ServiceLoader.load(PacketHandler.class).forEach(handlers::add);
+        Map<String, String> policyOwners = owners(policies, SessionPolicy::name);
+        Map<String, String> handlerOwners = owners(handlers, PacketHandler::name);
+
+        List<RefusedPlugin> refused = new ArrayList<>(plugins.refused());
+        for (PluginLayer plugin : plugins.layers()) {
+            try {
+                List<SessionPolicy> p = providers(plugin, SessionPolicy.class);
+                List<PacketHandler> h = providers(plugin, PacketHandler.class);
+                String owner = "plugin " + plugin.jar().getFileName();
+                Map<String, String> newPolicies = claim("SessionPolicy", p, SessionPolicy::name, policyOwners, owner);
+                Map<String, String> newHandlers = claim("Handler", h, PacketHandler::name, handlerOwners, owner);
+                policies.addAll(p);
+                handlers.addAll(h);
+                policyOwners.putAll(newPolicies);
+                handlerOwners.putAll(newHandlers);
+                LOG.info("plugin loaded jar={} module={} policies={} handlers={}", plugin.jar(), plugin.module().getName(),
+                        newPolicies.keySet(), newHandlers.keySet());
+            } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
+                // ServiceConfigurationError (constructor threw, not public...), an exception from name(),
+                // IllegalAccessError (its code touches a module it does not read), the name checks below
+                String reason = e instanceof ConfigException ? e.getMessage() : PluginDirectory.oneLine(e);
+                refused.add(new RefusedPlugin(plugin.jar(), reason));
+            }
+        }
+        for (RefusedPlugin r : refused) {
+            LOG.warn("plugin refused jar={} reason={}", r.jar(), r.reason());
+        }
         return new PluginRegistry(
                 NamedPlugins.of("CryptoProvider", ServiceLoader.load(CryptoProvider.class),
                         CryptoProvider::name, CryptoProvider::description),
                 NamedPlugins.of("Handshake", ServiceLoader.load(HandshakeProtocolFactory.class),
                         HandshakeProtocolFactory::name, f -> "the handshake protocol " + f.name()),
-                NamedPlugins.of("SessionPolicy", ServiceLoader.load(SessionPolicy.class),
-                        SessionPolicy::name, SessionPolicy::description),
+                NamedPlugins.of("SessionPolicy", policies, SessionPolicy::name, SessionPolicy::description),
                 NamedPlugins.of("Admission", ServiceLoader.load(Admission.class),
                         Admission::name, Admission::description),
-                NamedPlugins.of("Handler", ServiceLoader.load(PacketHandler.class),
-                        PacketHandler::name, PacketHandler::description),
+                NamedPlugins.of("Handler", handlers, PacketHandler::name, PacketHandler::description),
                 NamedPlugins.of("Transport", ServiceLoader.load(TransportProvider.class),
-                        TransportProvider::name, TransportProvider::description));
+                        TransportProvider::name, TransportProvider::description),
+                List.copyOf(refused));
+    }
+
+    /** @return the providers of {@code spi} defined in the plugin's own layer (not its parents'), created */
+    private static <T> List<T> providers(PluginLayer plugin, Class<T> spi) {
+        return ServiceLoader.load(plugin.layer(), spi).stream()
+                .filter(p -> p.type().getModule().getLayer() == plugin.layer())
+                .map(ServiceLoader.Provider::get)
+                .toList();
+    }
+
+    /** @return name to "built in: class" for the module path's providers */
+    private static <T> Map<String, String> owners(List<T> builtIn, Function<T, String> name) {
+        return builtIn.stream().collect(Collectors.toMap(name, p -> "built in: " + p.getClass().getName(),
+                (a, b) -> a, HashMap::new));
+    }
+
+    /**
+     * @return the names {@code found} takes, each to {@code owner}
+     * @throws ConfigException when a name is blank, taken by another plugin or built in, or used twice
+     */
+    private static <T> Map<String, String> claim(String kind, List<T> found, Function<T, String> name,
+                                                 Map<String, String> taken, String owner) {
+        Map<String, String> claimed = new HashMap<>();
+        for (T plugin : found) {
+            String n = name.apply(plugin);
+            if (n == null || n.isBlank()) {
+                throw new ConfigException(kind + " " + plugin.getClass().getName() + " has a blank name");
+            }
+            String other = taken.containsKey(n) ? taken.get(n) : claimed.containsKey(n) ? owner : null;
+            if (other != null) {
+                throw new ConfigException(kind + " name '" + n + "' of " + plugin.getClass().getName()
+                        + " is already taken (" + other + ")");
+            }
+            claimed.put(n, owner);
+        }
+        return claimed;
     }
 
     /** @return every SPI's plugins, in the order {@code postern policies} lists them */
@@ -59,6 +162,18 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
      * @throws ConfigException naming the first unknown plugin and what is available
      */
     PluginSelection select(NodeConfig config) {
+        try {
+            return selectChecked(config);
+        } catch (ConfigException e) {
+            if (refused.isEmpty()) {
+                throw e;
+            }
+            throw new ConfigException(e.getMessage() + "; refused plugin jars: "
+                    + String.join("; ", refused.stream().map(RefusedPlugin::toString).toList()));
+        }
+    }
+
+    private PluginSelection selectChecked(NodeConfig config) {
         return new PluginSelection(
                 crypto.select(config.cryptoProvider()),
                 handshakes.select(config.handshake()),

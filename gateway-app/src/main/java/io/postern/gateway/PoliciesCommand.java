@@ -1,12 +1,14 @@
 package io.postern.gateway;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code postern policies}: lists the plugins of every SPI found on the module path, with their descriptions. */
-@Command(name = "policies", description = "List the available plugins of each kind (session policies, admission, "
+/** {@code postern policies [--plugins DIR]}: lists the plugins of every SPI (module path and plugins directory), with their descriptions. */
+@Command(mixinStandardHelpOptions = true, name = "policies", description = "List the available plugins of each kind (session policies, admission, "
         + "handlers, crypto, handshakes, transports) with what they do.")
 final class PoliciesCommand implements Callable<Integer> {
     private static final Map<String, String> DEFAULTS = Map.of(
@@ -20,9 +22,13 @@ final class PoliciesCommand implements Callable<Integer> {
     @ParentCommand
     PosternCommand parent;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of plugin jars (default: $" + UpCommand.PLUGINS_DIR_ENV + ").")
+    Path plugins;
+
     @Override
     public Integer call() {
-        PluginRegistry registry = PluginRegistry.load();
+        PluginRegistry registry = PluginRegistry.load(UpCommand.pluginsDir(plugins, parent.env));
         boolean first = true;
         for (NamedPlugins<?> plugins : registry.all()) {
             if (!first) {
@@ -30,6 +36,10 @@ final class PoliciesCommand implements Callable<Integer> {
             }
             first = false;
             print(plugins);
+        }
+        for (RefusedPlugin r : registry.refused()) {
+            parent.out.println();
+            parent.out.println("refused plugin " + r);
         }
         return 0;
     }

@@ -9,13 +9,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The top-level {@code postern} command: holds the streams and environment its subcommands use. */
+/**
+ * The top-level {@code postern} command: holds the streams and environment its subcommands use.
+ * {@code postern generate-completion} prints a bash/zsh completion script for all of them.
+ */
 @Command(name = "postern", mixinStandardHelpOptions = true, version = "postern 0.1.0",
         description = "A WireGuard v1 gateway that lets a peer restarting with a new key back in at once.",
-        subcommands = {UpCommand.class, GenkeyCommand.class, PubkeyCommand.class, PoliciesCommand.class})
+        subcommands = {UpCommand.class, GenkeyCommand.class, PubkeyCommand.class, ShowCommand.class, SetCommand.class,
+                SyncconfCommand.class, PoliciesCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class})
 final class PosternCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PosternCommand.class);
 
@@ -40,6 +46,8 @@ final class PosternCommand implements Callable<Integer> {
     /** @return the configured command line: one-line errors, exit codes 0/1/2 */
     static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         CommandLine cl = new CommandLine(new PosternCommand(in, out, env));
+        // picocli hides its completion command by default; operators should find it in --help
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, args) -> {
@@ -65,7 +73,7 @@ final class PosternCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("postern: missing command (up, genkey, pubkey, policies; see 'postern --help')");
+        spec.commandLine().getErr().println("postern: missing command (up, genkey, pubkey, show, set, syncconf, policies; see 'postern --help')");
         return USAGE;
     }
 }

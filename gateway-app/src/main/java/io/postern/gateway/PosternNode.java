@@ -5,7 +5,7 @@ import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
-import io.postern.event.GatewayEventListener;
+import io.postern.spi.GatewayEventListener;
 import io.postern.gateway.wiring.AdmissionModule;
 import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
@@ -58,13 +58,16 @@ public final class PosternNode implements AutoCloseable {
     private final Transport transport;
     private final PublicKey publicKey;
     private final PluginSelection plugins;
+    private final TimeBoundSessionPolicy policy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
+    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins,
+                        TimeBoundSessionPolicy policy) {
         this.engine = engine;
         this.transport = transport;
         this.publicKey = publicKey;
         this.plugins = plugins;
+        this.policy = policy;
     }
 
     /**
@@ -83,11 +86,13 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         KeyPair identity = new KeyPair(config.privateKey(), publicKey);
+        // a slow or stuck policy must not stall the receive loop: decisions get a time budget
+        TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
                 new IdentityModule(identity, config.clock()),
                 new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(plugins.policy(), plugins.fallbackPolicy()),
+                new PolicyModule(policy, plugins.fallbackPolicy()),
                 new AdmissionModule(plugins.admission()),
                 new HandlerModule(plugins.handler()),
                 new TransportModule(plugins.transport()),
@@ -96,6 +101,7 @@ public final class PosternNode implements AutoCloseable {
         try {
             engine = injector.getInstance(SessionEngine.class);
         } catch (ProvisionException e) {
+            policy.close();
             // the engine's own exception says what is wrong; Guice's wrapper only adds its binding chain
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -118,12 +124,13 @@ public final class PosternNode implements AutoCloseable {
                 transport.close();
             }
             engine.close();
+            policy.close();
             throw e;
         }
         LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
                 publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
                 plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
-        return new PosternNode(engine, transport, publicKey, plugins);
+        return new PosternNode(engine, transport, publicKey, plugins, policy);
     }
 
     /**
@@ -180,6 +187,7 @@ public final class PosternNode implements AutoCloseable {
             transport.close();
         } finally {
             engine.close();
+            policy.close();
         }
         LOG.info("node stopped publicKey={}", publicKey.shortForm());
     }

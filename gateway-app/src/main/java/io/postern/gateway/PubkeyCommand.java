@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code postern pubkey}: reads a base64 private key on stdin, prints its public key, like {@code wg pubkey}. */
-@Command(name = "pubkey", description = "Read a base64 private key on stdin, print its public key (like 'wg pubkey').")
+@Command(mixinStandardHelpOptions = true, name = "pubkey", description = "Read a base64 private key on stdin, print its public key (like 'wg pubkey').")
 final class PubkeyCommand implements Callable<Integer> {
     /** A key is 44 characters; allow a little whitespace, refuse to slurp a huge stream. */
     private static final int MAX_INPUT = 1024;

@@ -1,10 +1,12 @@
 package io.postern.gateway;
 
+import io.postern.gateway.metrics.MetricsServer;
 import io.postern.net.Endpoint;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -14,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM.
+ * {@code postern up [--config FILE] [--data-dir DIR]}: runs the gateway until Ctrl-C or SIGTERM, with
+ * its admin socket in the data directory (for {@code show}, {@code set}, {@code syncconf}) and, when
+ * the configuration has {@code MetricsListen}, its Prometheus endpoint.
  *
  * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
  * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
@@ -22,13 +26,18 @@ import picocli.CommandLine.ParentCommand;
  * {@code $POSTERN_DATA_DIR}, else {@code ./postern-data} relative to the working directory — beside
  * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
  * for a fixed place. A file given with {@code --config} must exist: it is never generated.
+ *
+ * <p>Plugin jars are loaded from {@code --plugins DIR}, else {@code $POSTERN_PLUGINS_DIR} (the image's
+ * {@code bin/postern} sets it to {@code <image>/plugins}), else nowhere; see {@link PluginDirectory}.
  */
-@Command(name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
+@Command(mixinStandardHelpOptions = true, name = "up", description = "Run the gateway until Ctrl-C/SIGTERM (first run: writes DATA_DIR/postern.conf).")
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
 
     /** The environment variable naming the data directory. */
     static final String DATA_DIR_ENV = "POSTERN_DATA_DIR";
+    /** The environment variable naming the plugins directory. */
+    static final String PLUGINS_DIR_ENV = "POSTERN_PLUGINS_DIR";
     /** The data directory when neither --data-dir nor the variable is given. */
     static final String DEFAULT_DATA_DIR = "postern-data";
     /** The configuration file's name in the data directory. */
@@ -44,9 +53,13 @@ final class UpCommand implements Callable<Integer> {
             description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
     Path dataDir;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
+    Path plugins;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PluginRegistry registry = PluginRegistry.load();
+        PluginRegistry registry = PluginRegistry.load(pluginsDir(plugins, parent.env));
         Path file = config != null ? config : dataDir().resolve(CONFIG_FILE);
         if (config == null) {
             String created = FirstRunConfig.createIfMissing(file, registry.crypto().select(NodeConfig.DEFAULT_CRYPTO_PROVIDER).x25519());
@@ -61,17 +74,21 @@ final class UpCommand implements Callable<Integer> {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
         NodeConfig nodeConfig = NodeConfig.load(file);
-        PosternNode node = PosternNode.start(nodeConfig, registry);
+        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir());
+        PosternNode node = gateway.node();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
-            node.close();
+            gateway.close();
             LOG.info("stopped");
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
         parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
+        parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
+                .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
+                        m.address().getPort())) + MetricsServer.PATH).orElse(""));
         parent.out.flush();
         stopped.await();
         return 0;
@@ -85,6 +102,15 @@ final class UpCommand implements Callable<Integer> {
         return local.ip() instanceof Inet6Address
                 ? "[::]:" + local.port() + " (every interface, IPv4 and IPv6)"
                 : "0.0.0.0:" + local.port() + " (every IPv4 interface)";
+    }
+
+    /** @return {@code option}, else the directory {@link #PLUGINS_DIR_ENV} names, else null (no plugins) */
+    static Path pluginsDir(Path option, Map<String, String> env) {
+        if (option != null) {
+            return option;
+        }
+        String fromEnv = env.get(PLUGINS_DIR_ENV);
+        return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
     }
 
     private Path dataDir() {

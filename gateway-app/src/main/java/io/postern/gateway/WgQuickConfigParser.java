@@ -8,6 +8,7 @@ import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import java.util.function.Function;
  * Parses the wg-quick INI format (wg-quick(8), wg(8) "CONFIGURATION FILE FORMAT") into a
  * {@link NodeConfig}: one {@code [Interface]} with {@code PrivateKey}, {@code ListenPort},
  * {@code Address} and Postern's keys ({@code SessionPolicy}, {@code CryptoProvider},
- * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}), and any number of
+ * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}),
+ * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
  * and {@code PersistentKeepalive}.
  *
@@ -50,6 +52,7 @@ final class WgQuickConfigParser {
     private PrivateKey privateKey;
     private int listenPort;
     private InetAddress listenAddress;
+    private InetSocketAddress metricsListen;
     private final List<IpPrefix> addresses = new ArrayList<>();
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
@@ -174,6 +177,10 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 listenAddress = listenAddress(line, key, value);
             }
+            case "metricslisten" -> {
+                once(interfaceKeysSeen, line, key);
+                metricsListen = metricsListen(line, key, value);
+            }
             case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
@@ -182,7 +189,8 @@ final class WgQuickConfigParser {
                 plugins.put(k, value);
             }
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
-                    + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport");
+                    + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
+                    + "MetricsListen");
         }
     }
 
@@ -221,7 +229,8 @@ final class WgQuickConfigParser {
         if (privateKey == null) {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
-        NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress);
+        NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress)
+                .metricsListen(metricsListen);
         addresses.forEach(builder::address);
         plugin("sessionpolicy", builder::sessionPolicy);
         plugin("cryptoprovider", builder::cryptoProvider);
@@ -277,6 +286,16 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, line, key, "'" + value + "' is not an IP address");
         }
         return parseValue(line, key, value, v -> IpPrefix.parse(v).address(), true);
+    }
+
+    /** {@code MetricsListen = 127.0.0.1:9586}: an IP literal and port; loopback only. */
+    private InetSocketAddress metricsListen(int line, String key, String value) {
+        Endpoint e = parseValue(line, key, value, Endpoint::parse, true);
+        if (!e.ip().isLoopbackAddress()) {
+            throw new ConfigException(file, line, key, "'" + value + "' is not a loopback address; metrics are "
+                    + "served on loopback only (e.g. 127.0.0.1:9586 or [::1]:9586)");
+        }
+        return new InetSocketAddress(e.ip(), e.port());
     }
 
     private Duration keepalive(int line, String key, String value) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionState;
 import io.postern.event.DropReason;
-import io.postern.event.GatewayEvent;
+import io.postern.spi.GatewayEvent;
 import io.postern.key.KeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;

@@ -102,7 +102,7 @@ abstract class SessionPolicyContractTest {
 
     @Test
     void onEventIsHarmless() {
-        create().onEvent(new io.postern.event.GatewayEvent.SessionExpired(key(3), Instant.EPOCH));
+        create().onEvent(new io.postern.spi.GatewayEvent.SessionExpired(key(3), Instant.EPOCH));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * full; with UDP that wait is short.
  */
 final class UdpTransport implements Transport {
+    /** Requested SO_RCVBUF/SO_SNDBUF (wireguard-go conn/controlfns_linux.go: 7 MiB). */
+    static final int SOCKET_BUFFER_BYTES = 7 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
 
     /** Largest UDP payload over IPv4/IPv6 without jumbograms; the receive buffer's size. */
@@ -87,6 +90,11 @@ final class UdpTransport implements Transport {
             throw new IOException("cannot bind UDP to " + describe(local) + ": " + family + " is not supported here", e);
         }
         try {
+            // Large socket buffers ride out bursts (a handshake flood, a burst of data) instead of
+            // dropping in the kernel; wireguard-go asks for 7 MiB too. The kernel caps the request at
+            // net.core.rmem_max / wmem_max, so this is a ceiling, never an error.
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
             channel.bind(local);
             channel.configureBlocking(true);
             InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();

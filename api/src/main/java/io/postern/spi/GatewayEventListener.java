@@ -1,4 +1,4 @@
-package io.postern.event;
+package io.postern.spi;
 
 /** Receives gateway events. Called synchronously on the thread that caused the event: be quick. */
 @FunctionalInterface

@@ -1,8 +1,7 @@
-package io.postern.event;
+package io.postern.spi;
 
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
-import io.postern.spi.PolicyDecision;
 import java.time.Instant;
 
 /** Something that happened to a session. Events are immutable and carry no key material. */

@@ -1,0 +1,2 @@
+/** The {@code pinned-keys} session policy and its pin file. */
+package org.example.pinnedkeys;

@@ -1,0 +1,53 @@
+package io.postern.gateway;
+
+import io.postern.spi.GatewayEvent;
+import io.postern.spi.GatewayEventListener;
+import io.postern.key.PublicKey;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers, per peer, the last policy decision that concerned it and when — what {@code postern
+ * show} prints as "policy decision: evicted: stale session, replaced by …, 3 minutes ago". Fed by
+ * the engine's events; the texts name peers by their short keys.
+ */
+final class PolicyDecisionLog implements GatewayEventListener {
+
+    /** A decision about one peer. */
+    record Decision(String text, Instant at) {}
+
+    private final Map<PublicKey, Decision> last = new ConcurrentHashMap<>();
+
+    @Override
+    public void onEvent(GatewayEvent event) {
+        switch (event) {
+            case GatewayEvent.IdentityChangedAtEndpoint c -> {
+                String decision = c.decision().name().toLowerCase(Locale.ROOT).replace('_', '-');
+                last.put(c.incumbent(), new Decision(decision + " by " + c.policy() + ": " + c.newcomer().shortForm()
+                        + " appeared at " + c.endpoint(), c.at()));
+                last.put(c.newcomer(), new Decision(decision + " by " + c.policy() + ": took over " + c.endpoint()
+                        + " from " + c.incumbent().shortForm(), c.at()));
+            }
+            case GatewayEvent.SessionEvicted e -> {
+                last.put(e.evicted(), new Decision("evicted: stale session, replaced by " + e.replacement().shortForm(),
+                        e.at()));
+                last.put(e.replacement(), new Decision("replaced the stale session of " + e.evicted().shortForm()
+                        + " at " + e.endpoint(), e.at()));
+            }
+            default -> { }
+        }
+    }
+
+    /** @return the last decision about {@code peer} */
+    Optional<Decision> about(PublicKey peer) {
+        return Optional.ofNullable(last.get(peer));
+    }
+
+    /** Forgets a removed peer. */
+    void forget(PublicKey peer) {
+        last.remove(peer);
+    }
+}

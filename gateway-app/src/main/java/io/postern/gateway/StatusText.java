@@ -1,0 +1,101 @@
+package io.postern.gateway;
+
+import io.postern.gateway.admin.GatewayStatus;
+import io.postern.gateway.admin.GatewayStatus.PeerView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Formats a {@link GatewayStatus} as {@code wg show} does (wg(8); wireguard-tools {@code show.c}
+ * for the "1 minute, 12 seconds ago" and "1.21 KiB" forms), with Postern's own lines per peer:
+ * the session state and the last policy decision. Times are relative to the gateway's clock.
+ */
+final class StatusText {
+    private StatusText() {}
+
+    /** @return the interface section and every peer's */
+    static String format(GatewayStatus s) {
+        StringBuilder b = new StringBuilder();
+        b.append("interface: postern\n");
+        b.append("  public key: ").append(s.publicKey()).append('\n');
+        b.append("  private key: (hidden)\n");
+        b.append("  listening port: ").append(s.listenPort()).append('\n');
+        b.append("  policy: ").append(s.policy()).append('\n');
+        for (PeerView p : s.peers()) {
+            b.append('\n').append(peer(p, s.now()));
+        }
+        return b.toString();
+    }
+
+    /** @return one peer's section */
+    static String peer(PeerView p, Instant now) {
+        StringBuilder b = new StringBuilder();
+        b.append("peer: ").append(p.publicKey()).append('\n');
+        if (p.endpoint() != null) {
+            b.append("  endpoint: ").append(p.endpoint()).append('\n');
+        }
+        b.append("  allowed ips: ").append(p.allowedIps().isEmpty() ? "(none)" : String.join(", ", p.allowedIps()))
+                .append('\n');
+        if (p.lastHandshake() != null) {
+            b.append("  latest handshake: ").append(ago(p.lastHandshake(), now)).append('\n');
+        }
+        if (p.rxBytes() != 0 || p.txBytes() != 0) {
+            b.append("  transfer: ").append(bytes(p.rxBytes())).append(" received, ").append(bytes(p.txBytes()))
+                    .append(" sent\n");
+        }
+        if (!p.persistentKeepalive().isZero()) {
+            b.append("  persistent keepalive: every ").append(duration(p.persistentKeepalive())).append('\n');
+        }
+        b.append("  session: ").append(p.state().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .append(p.configured() ? "" : " (admitted by open admission)").append('\n');
+        if (p.policyDecision() != null) {
+            b.append("  policy decision: ").append(p.policyDecision());
+            if (p.policyDecisionAt() != null) {
+                b.append(", ").append(ago(p.policyDecisionAt(), now));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** @return "1 minute, 12 seconds ago", or "Now" */
+    static String ago(Instant then, Instant now) {
+        Duration d = Duration.between(then, now);
+        if (d.toSeconds() <= 0) {
+            return "Now";
+        }
+        return duration(d) + " ago";
+    }
+
+    /** @return "2 days, 1 hour, 12 seconds": years, days, hours, minutes, seconds, zeros left out */
+    static String duration(Duration d) {
+        long s = d.toSeconds();
+        long[] amounts = {s / (365 * 86400L), s % (365 * 86400L) / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60};
+        String[] units = {"year", "day", "hour", "minute", "second"};
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < amounts.length; i++) {
+            if (amounts[i] != 0) {
+                parts.add(amounts[i] + " " + units[i] + (amounts[i] == 1 ? "" : "s"));
+            }
+        }
+        return parts.isEmpty() ? "0 seconds" : String.join(", ", parts);
+    }
+
+    /** @return "92 B", "1.21 KiB", "3.45 MiB"… as wg prints transfer */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", v, units[i]);
+    }
+}

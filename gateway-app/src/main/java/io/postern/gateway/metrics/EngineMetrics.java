@@ -1,0 +1,145 @@
+package io.postern.gateway.metrics;
+
+import io.postern.engine.EngineCounters;
+import io.postern.engine.LatencyHistogram;
+import io.postern.engine.PeerStatus;
+import io.postern.engine.SessionEngine;
+import io.postern.engine.SessionState;
+import io.postern.event.DropReason;
+import io.postern.spi.PolicyDecision;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's metrics, read from the engine at each scrape. Names follow the Prometheus
+ * conventions: a {@code postern_} prefix, {@code _total} on counters, base units (seconds, bytes).
+ *
+ * <ul>
+ *   <li>{@code postern_handshakes_initiated_total}, {@code postern_handshakes_completed_total}</li>
+ *   <li>{@code postern_handshakes_failed_total{reason}}: handshake messages refused, by drop reason</li>
+ *   <li>{@code postern_sessions_confirmed_total}: keypairs confirmed by their first transport packet</li>
+ *   <li>{@code postern_transport_packets_received_total}, {@code …_sent_total},
+ *       {@code postern_transport_received_bytes_total}, {@code postern_transport_sent_bytes_total}</li>
+ *   <li>{@code postern_dropped_packets_total{reason}}: every drop reason, zeros included</li>
+ *   <li>{@code postern_sessions{state}}, {@code postern_peers{kind}}: gauges</li>
+ *   <li>{@code postern_policy_decisions_total{policy,decision}}, {@code postern_policy_faults_total}</li>
+ *   <li>{@code postern_stale_sessions_evicted_total}</li>
+ *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
+ *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
+ *   <li>{@code postern_handshake_latency_seconds}: histogram, initiator round trips</li>
+ * </ul>
+ */
+public final class EngineMetrics {
+    /** Drop reasons that are a refused handshake message (the rest concern transport data or framing). */
+    static final Set<DropReason> HANDSHAKE_FAILURES = EnumSet.of(DropReason.MAC1_INVALID,
+            DropReason.INITIATION_DECRYPT_FAILED, DropReason.INITIATION_REPLAYED, DropReason.INITIATION_FLOOD,
+            DropReason.NOT_ADMITTED, DropReason.POLICY_REJECTED, DropReason.UNKNOWN_HANDSHAKE_INDEX,
+            DropReason.RESPONSE_INVALID, DropReason.COOKIE_REPLY_INVALID, DropReason.CAPACITY,
+            DropReason.RATE_LIMITED);
+
+    private final SessionEngine engine;
+    private final String policy;
+    private final PolicyDecisionCounts decisions;
+
+    /**
+     * @param engine    the engine to read
+     * @param policy    the session policy's name (its outcomes are reported from zero)
+     * @param decisions the policy decision counts, registered as a listener on the engine
+     */
+    public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions) {
+        this.engine = engine;
+        this.policy = policy;
+        this.decisions = decisions;
+    }
+
+    /** @return every metric in the Prometheus text format */
+    public String scrape() {
+        EngineCounters c = engine.counters();
+        PrometheusText t = new PrometheusText();
+        counter(t, "postern_handshakes_initiated_total", "Handshake initiations sent.", c.handshakesInitiated());
+        counter(t, "postern_handshakes_completed_total", "Handshakes completed, either role.", c.handshakesCompleted());
+        t.family("postern_handshakes_failed_total", "counter", "Handshake messages refused, by reason.");
+        for (DropReason r : HANDSHAKE_FAILURES) {
+            t.sample("postern_handshakes_failed_total", c.drops(r), "reason", PrometheusText.label(r));
+        }
+        counter(t, "postern_sessions_confirmed_total", "Keypairs confirmed by their first transport packet.",
+                c.sessionsConfirmed());
+        counter(t, "postern_transport_packets_received_total", "Authenticated transport packets received.",
+                c.packetsReceived());
+        counter(t, "postern_transport_packets_sent_total", "Transport packets sent.", c.packetsSent());
+        counter(t, "postern_transport_received_bytes_total", "Bytes of authenticated transport packets received.",
+                c.bytesReceived());
+        counter(t, "postern_transport_sent_bytes_total", "Bytes of transport packets sent.", c.bytesSent());
+        t.family("postern_dropped_packets_total", "counter", "Received datagrams dropped, by reason.");
+        for (Map.Entry<DropReason, Long> e : c.drops().entrySet()) {
+            t.sample("postern_dropped_packets_total", e.getValue(), "reason", PrometheusText.label(e.getKey()));
+        }
+        counter(t, "postern_stale_sessions_evicted_total",
+                "Sessions evicted because a new identity confirmed a session at their endpoint.", c.staleSessionsEvicted());
+        counter(t, "postern_cookie_replies_sent_total", "Handshakes answered with a cookie reply (under load).",
+                c.drops(DropReason.MAC2_REQUIRED));
+        counter(t, "postern_policy_faults_total", "Times the session policy threw or answered null.", c.policyFaults());
+        policyDecisions(t);
+        peers(t);
+        latency(t, engine.handshakeLatency());
+        return t.toString();
+    }
+
+    private static void counter(PrometheusText t, String name, String help, long value) {
+        t.family(name, "counter", help).sample(name, value);
+    }
+
+    private void policyDecisions(PrometheusText t) {
+        Map<Map.Entry<String, String>, Long> counts = new java.util.TreeMap<>(Map.Entry.<String, String>comparingByKey()
+                .thenComparing(Map.Entry.comparingByValue()));
+        for (PolicyDecision d : PolicyDecision.values()) {
+            counts.put(Map.entry(policy, PrometheusText.label(d)), 0L);
+        }
+        counts.put(Map.entry(policy, "fault"), 0L);
+        counts.putAll(decisions.snapshot());
+        t.family("postern_policy_decisions_total", "counter",
+                "Session policy decisions on an identity change at an endpoint, by policy and decision.");
+        counts.forEach((k, v) -> t.sample("postern_policy_decisions_total", v, "policy", k.getKey(),
+                "decision", k.getValue()));
+    }
+
+    private void peers(PrometheusText t) {
+        Map<SessionState, Long> byState = new EnumMap<>(SessionState.class);
+        for (SessionState s : SessionState.values()) {
+            byState.put(s, 0L);
+        }
+        long configured = 0;
+        long admitted = 0;
+        for (PeerStatus p : engine.peers()) {
+            byState.merge(p.state(), 1L, Long::sum);
+            if (p.configured()) {
+                configured++;
+            } else {
+                admitted++;
+            }
+        }
+        t.family("postern_sessions", "gauge", "Peers by session state.");
+        byState.forEach((s, n) -> t.sample("postern_sessions", n, "state", PrometheusText.label(s)));
+        t.family("postern_peers", "gauge", "Peers held: configured, or admitted by open admission.");
+        t.sample("postern_peers", configured, "kind", "configured");
+        t.sample("postern_peers", admitted, "kind", "admitted");
+    }
+
+    private static void latency(PrometheusText t, LatencyHistogram h) {
+        String name = "postern_handshake_latency_seconds";
+        t.family(name, "histogram", "Handshake round trips as initiator: initiation sent to response accepted.");
+        for (int i = 0; i < h.upperBounds().size(); i++) {
+            t.sample(name + "_bucket", h.cumulative().get(i), "le", seconds(h.upperBounds().get(i)));
+        }
+        t.sample(name + "_bucket", h.count(), "le", "+Inf");
+        t.sample(name + "_sum", h.sum().toNanos() / 1e9);
+        t.sample(name + "_count", h.count());
+    }
+
+    private static String seconds(Duration d) {
+        return Double.toString(d.toNanos() / 1e9);
+    }
+}

@@ -1,0 +1,165 @@
+package io.postern.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.postern.spi.SessionPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading third-party jars from the plugins directory, each in its own module layer, and refusing bad ones. */
+class PluginDirectoryTest {
+    @TempDir
+    Path dir;
+
+    private Path good(String fileName, String module, String policyName) {
+        String pkg = module.replace('.', '_');
+        return PluginJars.build(dir.resolve(fileName), Map.of(
+                "module-info.java", PluginJars.moduleInfo(module, pkg),
+                pkg + "/Policy.java", PluginJars.policy(pkg, policyName, "")));
+    }
+
+    private static String reasonFor(PluginRegistry registry, String fileName) {
+        return registry.refused().stream().filter(r -> r.jar().getFileName().toString().equals(fileName))
+                .map(RefusedPlugin::reason).findFirst().orElseThrow(() -> new AssertionError(fileName + " was not refused: " + registry.refused()));
+    }
+
+    @Test
+    void aPluginJarsPolicyIsSelectableByNameAndLivesInALayerOfItsOwn() throws IOException {
+        good("strict.jar", "com.example.strict", "strict");
+        Files.writeString(dir.resolve("README.txt"), "not a plugin, ignored");
+
+        PluginRegistry registry = PluginRegistry.load(dir);
+
+        assertThat(registry.refused()).isEmpty();
+        assertThat(registry.policies().names()).contains("strict", "reset-on-identity-change");
+        SessionPolicy strict = registry.policies().select("strict");
+        Module module = strict.getClass().getModule();
+        assertThat(module.getName()).isEqualTo("com.example.strict");
+        assertThat(module.getLayer()).isNotSameAs(ModuleLayer.boot());
+        assertThat(module.getLayer().parents()).containsExactly(ModuleLayer.boot());
+        assertThat(strict.getClass().getClassLoader()).isNotSameAs(PluginRegistry.class.getClassLoader());
+        assertThat(registry.select(PluginRegistryTest.config().sessionPolicy("strict").build()).policy()).isSameAs(strict);
+    }
+
+    @Test
+    void aMissingDirectoryMeansNoPlugins() {
+        PluginRegistry registry = PluginRegistry.load(dir.resolve("nope"));
+        assertThat(registry.refused()).isEmpty();
+        assertThat(registry.policies().names()).containsExactly("keep-both", "reject-while-bound", "reset-on-identity-change");
+    }
+
+    @Test
+    void aFileThatIsNotAJarIsRefused() throws IOException {
+        Files.writeString(dir.resolve("garbage.jar"), "this is not a zip file");
+        assertThat(reasonFor(PluginRegistry.load(dir), "garbage.jar")).contains("FindException");
+    }
+
+    @Test
+    void aJarWithoutAProviderIsRefused() {
+        PluginJars.build(dir.resolve("empty.jar"), Map.of(
+                "module-info.java", "module com.example.empty { requires io.postern.api; exports e; }",
+                "e/Nothing.java", "package e; public class Nothing {}"));
+        assertThat(reasonFor(PluginRegistry.load(dir), "empty.jar"))
+                .isEqualTo("module com.example.empty provides no io.postern.spi.SessionPolicy or io.postern.spi.PacketHandler"
+                        + " (add 'provides ... with ...' to its module-info)");
+    }
+
+    @Test
+    void aProviderWhoseConstructorThrowsIsRefused() {
+        PluginJars.build(dir.resolve("boom.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.boom", "boom"),
+                "boom/Policy.java", PluginJars.policy("boom", "boom", "throw new IllegalStateException(\"no pin file\");")));
+        assertThat(reasonFor(PluginRegistry.load(dir), "boom.jar"))
+                .contains("ServiceConfigurationError").contains("java.lang.IllegalStateException: no pin file");
+    }
+
+    @Test
+    void aNameTakenByABuiltInPolicyIsRefused() {
+        good("impostor.jar", "com.example.impostor", "keep-both");
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(reasonFor(registry, "impostor.jar"))
+                .isEqualTo("SessionPolicy name 'keep-both' of com_example_impostor.Policy is already taken"
+                        + " (built in: io.postern.policy.KeepBothPolicy)");
+        assertThat(registry.policies().select("keep-both").getClass().getModule().getName()).isEqualTo("io.postern.policy");
+    }
+
+    @Test
+    void aNameTakenByAnotherPluginIsRefused() {
+        good("a.jar", "com.example.a", "same");
+        good("b.jar", "com.example.b", "same");
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(reasonFor(registry, "b.jar")).contains("already taken (plugin a.jar)");
+        assertThat(registry.policies().select("same").getClass().getModule().getName()).isEqualTo("com.example.a");
+    }
+
+    @Test
+    void aJarThatNeedsAModuleThatIsNotThereIsRefused() {
+        // compiled against a stand-in module, installed without it
+        Path lib = PluginJars.build(dir.resolve("lib.jar"), Map.of(
+                "module-info.java", "module com.example.lib { exports lib; }",
+                "lib/Lib.java", "package lib; public class Lib {}"));
+        PluginJars.build(dir.resolve("needy.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.needy", "needy", "com.example.lib"),
+                "needy/Policy.java", PluginJars.policy("needy", "needy", "")), "--module-path",
+                lib + java.io.File.pathSeparator + PluginJars.location("io.postern.api"));
+        assertThat(lib.toFile().delete()).isTrue();
+        assertThat(reasonFor(PluginRegistry.load(dir), "needy.jar"))
+                .isEqualTo("java.lang.module.FindException: Module com.example.lib not found, required by com.example.needy");
+    }
+
+    @Test
+    void aPluginMayNotRequireTheGatewaysInternals() {
+        PluginJars.build(dir.resolve("nosy.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.nosy", "nosy", "io.postern.engine"),
+                "nosy/Policy.java", PluginJars.policy("nosy", "nosy", "")));
+        assertThat(reasonFor(PluginRegistry.load(dir), "nosy.jar"))
+                .isEqualTo("module com.example.nosy requires io.postern.engine, which plugins may not read"
+                        + " (a plugin sees only io.postern.api, org.slf4j and JDK modules)");
+    }
+
+    @Test
+    void theModuleSystemKeepsAPluginOutOfModulesItDoesNotRead() {
+        // the class links against the engine (compiled with --add-reads), its descriptor reads only the api
+        PluginJars.build(dir.resolve("sneaky.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.sneaky", "sneaky"),
+                "sneaky/Policy.java", PluginJars.policy("sneaky", "sneaky",
+                        "System.out.println(io.postern.engine.SessionEngine.class);")),
+                "--add-modules", "io.postern.engine", "--add-reads", "com.example.sneaky=io.postern.engine");
+        assertThat(reasonFor(PluginRegistry.load(dir), "sneaky.jar"))
+                .contains("java.lang.IllegalAccessError")
+                .contains("module com.example.sneaky does not read module io.postern.engine");
+    }
+
+    @Test
+    void theModuleSystemKeepsAPluginOutOfPackagesTheGatewayDoesNotExport() {
+        PluginJars.build(dir.resolve("peek.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.peek", "peek"),
+                "peek/Policy.java", PluginJars.policy("peek", "peek", """
+                        try {
+                            Class.forName("io.postern.policy.KeepBothPolicy").getConstructor().newInstance();
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException(e);
+                        }""")));
+        assertThat(reasonFor(PluginRegistry.load(dir), "peek.jar"))
+                .contains("IllegalAccessException")
+                .contains("module io.postern.policy does not export io.postern.policy to module com.example.peek");
+    }
+
+    @Test
+    void anUnusedBrokenJarOnlyWarnsButAMissingConfiguredPolicyFailsNamingTheRefusedJars() throws IOException {
+        good("strict.jar", "com.example.strict", "strict");
+        Files.writeString(dir.resolve("garbage.jar"), "not a zip");
+        PluginRegistry registry = PluginRegistry.load(dir);
+
+        assertThat(registry.select(PluginRegistryTest.config().sessionPolicy("strict").build()).policy().name()).isEqualTo("strict");
+        assertThatThrownBy(() -> registry.select(PluginRegistryTest.config().sessionPolicy("pinned-keys").build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SessionPolicy 'pinned-keys' not found; available: keep-both, reject-while-bound, "
+                        + "reset-on-identity-change, strict; refused plugin jars: garbage.jar: ");
+    }
+}

@@ -1,0 +1,45 @@
+package io.postern.gateway.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+public class MetricsEndpointTest {
+
+    /** GET or POST over HTTP with the JDK's URLConnection (java.net.http is not read by the module under test). */
+    public static Response http(String method, int port) throws java.io.IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics")
+                .toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(15_000);
+        c.setReadTimeout(15_000);
+        try {
+            int code = c.getResponseCode();
+            String body = code == 200 ? new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+            return new Response(code, c.getContentType(), body);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    public record Response(int statusCode, String contentType, String body) {}
+
+    @Test
+    void servesTheTextFormatOnLoopbackOnly() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                () -> new PrometheusText().family("x_total", "counter", "An \"x\".").sample("x_total", 3, "l", "a\"b").toString())) {
+            Response r = http("GET", server.address().getPort());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.contentType()).isEqualTo(PrometheusText.CONTENT_TYPE);
+            assertThat(r.body()).isEqualTo("# HELP x_total An \"x\".\n# TYPE x_total counter\nx_total{l=\"a\\\"b\"} 3\n");
+            assertThat(http("DELETE", server.address().getPort()).statusCode()).isEqualTo(405);
+        }
+        assertThatThrownBy(() -> MetricsServer.start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), () -> ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a loopback address");
+    }
+}
