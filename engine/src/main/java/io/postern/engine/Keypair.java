@@ -66,17 +66,17 @@ final class Keypair {
     }
 
     /**
-     * Seals {@code out[inOff, inOff+len)} in place into {@code out} (ciphertext and tag at
-     * {@code inOff}).
+     * Seals {@code in[inOff, inOff+len)} into {@code out} at {@code outOff} (ciphertext, then tag);
+     * the two ranges should not overlap.
      *
      * @return bytes written, or -1 when the keypair was destroyed meanwhile
      */
-    int seal(long counter, byte[] buf, int off, int len) {
+    int seal(long counter, byte[] in, int inOff, int len, byte[] out, int outOff) {
         synchronized (sendKey) {
             if (destroyed) {
                 return -1;
             }
-            return sendKey.seal(counter, null, buf, off, len, buf, off);
+            return sendKey.seal(counter, null, in, inOff, len, out, outOff);
         }
     }
 
