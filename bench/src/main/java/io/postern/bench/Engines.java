@@ -15,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * Builds real {@link SessionEngine}s for benchmarks, with every plugin found by name through
- * {@link ServiceLoader} on the class path (as the gateway finds them on the module path), and no
- * timer thread (benchmarks drive time through {@link SessionEngine#tick()} if at all).
+ * {@link ServiceLoader} on the class path (as the gateway finds them on the module path), no timer
+ * thread (benchmarks drive time through {@link SessionEngine#tick()} if at all), handshakes processed
+ * inline on the calling thread (deterministic) and room for a million dynamic peers.
  */
 public final class Engines {
     private Engines() {}
@@ -33,9 +34,9 @@ public final class Engines {
                 byName(HandshakeProtocolFactory.class, HandshakeProtocolFactory::name, "noise-ikpsk2"),
                 policy, policy, byName(Admission.class, Admission::name, admission), handler);
         KeyPair identity = provider.x25519().generateKeyPair();
-        return new SessionEngine(identity, services, Clock.systemUTC(),
-                new EngineSettings(EngineSettings.defaults().tickInterval(), EngineSettings.defaults().maxStagedPackets(),
-                        Integer.MAX_VALUE).withoutTimerThread());
+        EngineSettings defaults = EngineSettings.defaults();
+        return new SessionEngine(identity, services, Clock.systemUTC(), defaults
+                .withPeerBounds(1 << 20, defaults.maxHalfOpenHandshakes()).withoutTimerThread().withInlineHandshakes());
     }
 
     /** @return the {@code PacketHandler} named {@code name} (e.g. {@code echo}) */

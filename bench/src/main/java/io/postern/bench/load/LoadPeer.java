@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One simulated peer: a real {@link SessionEngine} (initiator, fresh static key, no timer thread of
- * its own) on its own UDP port, receiving through the shared {@link SelectorLoop}. It counts down
+ * its own, handshakes processed inline on the selector thread) on its own UDP port, receiving through the shared {@link SelectorLoop}. It counts down
  * a latch on the first echoed payload.
  */
 final class LoadPeer implements AutoCloseable {
@@ -65,7 +65,7 @@ final class LoadPeer implements AutoCloseable {
             }
         };
         SessionEngine engine = new SessionEngine(identity, plugins.peerServices(handler), Clock.systemUTC(),
-                EngineSettings.defaults().withoutTimerThread());
+                EngineSettings.defaults().withoutTimerThread().withInlineHandshakes());
         engine.addOrUpdatePeer(PeerConfig.of(gateway, gatewayEndpoint));
         SelectorTransport transport = SelectorTransport.bind(loop, local);
         LoadPeer peer = new LoadPeer(engine, transport, gateway, onFirstEcho);

@@ -59,7 +59,8 @@ public final class SessionMemoryLoad {
         for (int i = 1; i <= sessions; i++) {
             MemoryNetwork.Port port = net.open();
             SessionEngine peer = new SessionEngine(plugins.crypto.x25519().generateKeyPair(),
-                    plugins.peerServices(ignore), Clock.systemUTC(), EngineSettings.defaults().withoutTimerThread());
+                    plugins.peerServices(ignore), Clock.systemUTC(),
+                    EngineSettings.defaults().withoutTimerThread().withInlineHandshakes());
             peer.addOrUpdatePeer(PeerConfig.of(gateway.publicKey(), gatewayPort.localEndpoint()));
             peer.start(port);
             peer.send(gateway.publicKey(), payload, 0, payload.length);
