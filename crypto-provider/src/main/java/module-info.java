@@ -12,7 +12,8 @@ module io.postern.crypto {
     requires org.bouncycastle.provider;
 
     provides io.postern.spi.crypto.CryptoProvider
-            with io.postern.crypto.bc.BouncyCastleCryptoProvider, io.postern.crypto.jca.JcaCryptoProvider;
+            with io.postern.crypto.bc.BouncyCastleCryptoProvider, io.postern.crypto.jca.JcaCryptoProvider,
+                 io.postern.crypto.fastest.FastestCryptoProvider;
     provides io.postern.spi.crypto.HandshakeProtocolFactory
             with io.postern.crypto.noise.NoiseHandshakeProtocolFactory;
 }

@@ -3,6 +3,7 @@ package io.postern.crypto.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.crypto.bc.BouncyCastleCryptoProvider;
+import io.postern.crypto.fastest.FastestCryptoProvider;
 import io.postern.crypto.jca.JcaCryptoProvider;
 import io.postern.key.KeyPair;
 import io.postern.key.PresharedKey;
@@ -81,12 +82,12 @@ class WireGuardHandshakeTest {
             assertThat(module.getDescriptor().provides()).anySatisfy(p -> {
                 assertThat(p.service()).isEqualTo(CryptoProvider.class.getName());
                 assertThat(p.providers()).containsExactly(BouncyCastleCryptoProvider.class.getName(),
-                        JcaCryptoProvider.class.getName());
+                        JcaCryptoProvider.class.getName(), FastestCryptoProvider.class.getName());
             });
             assertThat(module.getDescriptor().exports()).isEmpty();
         }
-        assertThat(serviceFile(CryptoProvider.class)).containsExactly(
-                BouncyCastleCryptoProvider.class.getName(), JcaCryptoProvider.class.getName());
+        assertThat(serviceFile(CryptoProvider.class)).containsExactly(BouncyCastleCryptoProvider.class.getName(),
+                JcaCryptoProvider.class.getName(), FastestCryptoProvider.class.getName());
         assertThat(serviceFile(io.postern.spi.crypto.HandshakeProtocolFactory.class))
                 .containsExactly(NoiseHandshakeProtocolFactory.class.getName());
         assertThat(new NoiseHandshakeProtocolFactory().name()).isEqualTo("noise-ikpsk2");
