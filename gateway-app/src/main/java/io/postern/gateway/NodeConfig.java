@@ -49,8 +49,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
     public static final int DEFAULT_PORT = 51820;
     /** Default of the {@code SessionPolicy} key. */
     public static final String DEFAULT_SESSION_POLICY = "reset-on-identity-change";
-    /** Default of the {@code CryptoProvider} key. */
-    public static final String DEFAULT_CRYPTO_PROVIDER = "bouncycastle";
+    /** Default of the {@code CryptoProvider} key: each primitive from the implementation measured faster (BENCHMARKS.md). */
+    public static final String DEFAULT_CRYPTO_PROVIDER = "fastest";
     /** The handshake protocol (not configurable in the file: WireGuard v1 has one). */
     public static final String DEFAULT_HANDSHAKE = "noise-ikpsk2";
     /** Default of the {@code Admission} key. */

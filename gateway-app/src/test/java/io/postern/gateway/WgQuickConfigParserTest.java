@@ -101,7 +101,7 @@ class WgQuickConfigParserTest {
         assertThat(c.listenPort()).isZero();
         assertThat(c.listenAddress()).isNull();
         assertThat(c.sessionPolicy()).isEqualTo("reset-on-identity-change");
-        assertThat(c.cryptoProvider()).isEqualTo("bouncycastle");
+        assertThat(c.cryptoProvider()).isEqualTo("fastest");
         assertThat(c.admission()).isEqualTo("allowlist");
         assertThat(c.handler()).isEqualTo("echo");
         assertThat(c.transport()).isEqualTo("udp");
