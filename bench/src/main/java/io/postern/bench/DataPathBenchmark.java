@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DataPathBenchmark {
     private static final int SIZE = 1200;
 
-    @Param({"bouncycastle", "jca"})
+    @Param({"bouncycastle", "jca", "fastest"})
     public String provider;
 
     private SessionEngine gateway;

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class HandshakeResponderBenchmark {
-    @Param({"bouncycastle", "jca"})
+    @Param({"bouncycastle", "jca", "fastest"})
     public String provider;
 
     private HandshakeProtocol responder;
