@@ -4,7 +4,7 @@
 # About 6 minutes on 2 vCPUs: JMH ≈ 3 min (1 fork, 2 × 1 s warm-up, 3 × 1 s measurement each),
 # reconnect ≈ 15 s, throughput ≈ 30 s, memory (100,000 sessions) ≈ 2 min.
 # Build first: ./mvnw -B -q -pl bench -am package -DskipTests
-# Environment: PROVIDER (default fastest) for the load generators; SESSIONS_MEMORY (default 100000).
+# Environment: SUMMARY_ONLY=1 prints the table again from the last run's files; PROVIDER (default fastest) for the load generators; SESSIONS_MEMORY (default 100000).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/target/run-all"
@@ -13,6 +13,7 @@ provider="${PROVIDER:-fastest}"
 memory_sessions="${SESSIONS_MEMORY:-100000}"
 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 
+if [[ -z "${SUMMARY_ONLY:-}" ]]; then
 echo "== machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "== JMH (about 3 minutes)"
 "$here/run.sh" 'X25519Benchmark|ChaCha20Poly1305Benchmark|HandshakeResponderBenchmark|DataPathBenchmark|WireParseBenchmark|BaselineBenchmark' \
@@ -24,6 +25,7 @@ echo "== echo throughput and scaling"
 echo "== memory ($memory_sessions sessions)"
 LOAD_JAVA_OPTS="-Xms2g -Xmx2g" "$here/load.sh" SessionMemoryLoad "$memory_sessions" "$provider" 2>&1 \
   | tee "$out/memory.txt" | grep -v '^\s*$'
+fi
 
 python3 - "$out" <<'PY'
 import json, sys, re
@@ -33,7 +35,12 @@ def key(r):
     return (r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1],
             r.get("params", {}).get("provider", "—"), r.get("params", {}).get("size", "—"))
 score = {key(r): r["primaryMetric"]["score"] for r in rows}
-err = {key(r): r["primaryMetric"]["scoreError"] for r in rows}
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+err = {key(r): num(r["primaryMetric"]["scoreError"]) for r in rows}
 alloc = {key(r): r["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score") for r in rows}
 print("\n== JMH (ops/s; B/op from -prof gc)")
 print("| benchmark | provider | size | ops/s | ± | B/op |")

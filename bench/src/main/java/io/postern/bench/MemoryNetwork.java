@@ -4,6 +4,7 @@ import io.postern.net.Endpoint;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.Transport;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,10 +23,16 @@ public final class MemoryNetwork {
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private int nextPort = 1;
 
-    /** @return a new port at 127.0.0.1 with the next free port number */
+    /** @return a new port: 127.0.0.1:1, :2, … up to :60000, then 127.0.1.1:1 and so on */
     public Port open() {
         int n = nextPort++;
-        return new Port(Endpoint.of(InetAddress.getLoopbackAddress(), n));
+        int host = (n - 1) / 60_000;
+        byte[] ip = {127, (byte) (host >> 8), (byte) host, 1};
+        try {
+            return new Port(Endpoint.of(InetAddress.getByAddress(ip), 1 + (n - 1) % 60_000));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Delivers queued datagrams (and those they cause) until none is left. @return how many */
