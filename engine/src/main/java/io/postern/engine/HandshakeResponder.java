@@ -103,10 +103,17 @@ final class HandshakeResponder {
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.handshakesCompleted.increment();
-        s.transmit(source, response, 0, response.length);
         peer.lastSentMillis = now;
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 EngineState.instant(now)));
+        // Emit before the response leaves: the initiator's first transport packet can confirm the new
+        // session on a receive thread (evicting an incumbent: SessionEvicted) before this handshake
+        // worker continues, and listeners must see the policy decision before its consequences.
+        for (GatewayEvent e : events) {
+            s.emit(e);
+        }
+        events.clear();
+        s.transmit(source, response, 0, response.length);
     }
 
     /** Either the response to send or why the initiation is refused. */

@@ -6,6 +6,7 @@ import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,28 @@ class IdentityChangeTest {
 
     private static long transportKeysOf(EngineHarness.Node n, boolean destroyed) {
         return n.crypto.keys.stream().filter(k -> k.usedForTransport && k.destroyed == destroyed).count();
+    }
+
+    @Test
+    void listenersSeeThePolicyDecisionBeforeItsConsequencesEvenOnAFastNetwork() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node[] ab = restartWithNewKey(gw);
+
+        // The response is delivered inside the gateway's send: B's keepalive confirms its session and
+        // evicts A before the handshake code that sent the response has returned.
+        h.net.immediate = true;
+        ab[1].engine.initiateHandshake(gw.key());
+
+        assertThat(gw.engine.counters().staleSessionsEvicted()).isEqualTo(1);
+        List<Class<?>> order = gw.events.stream().map(Object::getClass)
+                .filter(c -> c == GatewayEvent.IdentityChangedAtEndpoint.class
+                        || c == GatewayEvent.HandshakeCompleted.class || c == GatewayEvent.SessionConfirmed.class
+                        || c == GatewayEvent.SessionEvicted.class)
+                .collect(java.util.stream.Collectors.toList());
+        // the first handshake (A's) completed and was confirmed before B came
+        assertThat(order.subList(2, order.size())).containsExactly(GatewayEvent.IdentityChangedAtEndpoint.class,
+                GatewayEvent.HandshakeCompleted.class, GatewayEvent.SessionConfirmed.class,
+                GatewayEvent.SessionEvicted.class);
     }
 
     @Test

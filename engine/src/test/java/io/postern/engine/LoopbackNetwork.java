@@ -29,6 +29,11 @@ final class LoopbackNetwork {
     /** Every datagram sent, in order (delivered or not). */
     final List<Datagram> captured = new ArrayList<>();
     private Predicate<Datagram> dropIf = d -> false;
+    /**
+     * When set, a datagram is delivered inside the sender's {@code send} call (re-entrantly), as a
+     * fast network can: the answer may be processed before the sender's next statement.
+     */
+    volatile boolean immediate;
 
     /** @return a transport bound to {@code local} on this network */
     Transport bind(Endpoint local) {
@@ -76,11 +81,21 @@ final class LoopbackNetwork {
         }
     }
 
-    private synchronized void send(Endpoint from, Endpoint to, byte[] buf, int off, int len) {
+    private void send(Endpoint from, Endpoint to, byte[] buf, int off, int len) {
         Datagram d = new Datagram(from, to, Arrays.copyOfRange(buf, off, off + len));
-        captured.add(d);
-        if (!dropIf.test(d)) {
-            queue.add(d);
+        synchronized (this) {
+            captured.add(d);
+            if (dropIf.test(d)) {
+                return;
+            }
+            if (!immediate) {
+                queue.add(d);
+                return;
+            }
+        }
+        DatagramReceiver r = receivers.get(to);
+        if (r != null) {
+            r.onDatagram(from, d.bytes().clone(), 0, d.bytes().length);
         }
     }
 
