@@ -45,6 +45,8 @@ final class EngineState {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
+    /** Responder side: response sent to key confirmation (the initiator's first transport packet). */
+    final HandshakeLatency confirmationLatency = new HandshakeLatency();
     final LongAdder cookieRepliesSent = new LongAdder();
     final LongAdder halfOpenEvicted = new LongAdder();
 

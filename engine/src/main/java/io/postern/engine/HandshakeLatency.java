@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Records how long our handshakes take as initiator: from sending an initiation (the latest one,
- * retransmissions included) to accepting its response. Fixed buckets from 1 ms to 10 s, lock-free.
+ * Records how long handshakes take: as initiator, from sending an initiation (the latest one,
+ * retransmissions included) to accepting its response; as responder, from creating the keypair
+ * (just before the response is sent) to its confirmation by the first transport packet. Fixed buckets from 1 ms to 10 s, lock-free.
  * Measured with {@link System#nanoTime()}, not the engine clock: a round trip is real time.
  */
 final class HandshakeLatency {

@@ -17,6 +17,8 @@ final class Keypair {
     final int localIndex;
     final int remoteIndex;
     final long createdMillis;
+    /** {@link System#nanoTime()} at creation, for the confirmation-latency histogram (real time). */
+    final long createdNanos = System.nanoTime();
     final boolean initiator;
     final ReplayWindow replay = new ReplayWindow();
     /**

@@ -384,6 +384,14 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         return state.handshakeLatency.snapshot();
     }
 
+    /**
+     * @return responder-side handshake latency: from sending a response to the key confirmation
+     *         (the initiator's first authenticated transport packet), one round trip plus processing
+     */
+    public LatencyHistogram confirmationLatency() {
+        return state.confirmationLatency.snapshot();
+    }
+
     /** Registers a listener for gateway events. */
     public void addListener(GatewayEventListener listener) {
         state.events.add(Objects.requireNonNull(listener, "listener"));

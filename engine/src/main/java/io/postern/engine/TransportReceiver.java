@@ -111,6 +111,7 @@ final class TransportReceiver {
             s.discard(oldPrevious);
         }
         s.sessionsConfirmed.increment();
+        s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
         s.emit(new GatewayEvent.SessionConfirmed(peer.key, source, EngineState.instant(now)));
         Keypair.EvictionMark mark = kp.evictOnConfirmation;

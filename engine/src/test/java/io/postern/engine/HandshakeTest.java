@@ -58,7 +58,11 @@ class HandshakeTest {
         assertThat(initiatorLatency.count()).isEqualTo(1);
         assertThat(initiatorLatency.sum()).isPositive();
         assertThat(initiatorLatency.upperBounds()).isSorted();
-        assertThat(gw.engine.handshakeLatency().count()).isZero(); // the responder measures nothing
+        assertThat(gw.engine.handshakeLatency().count()).isZero(); // the responder initiated nothing
+        LatencyHistogram confirmation = gw.engine.confirmationLatency();
+        assertThat(confirmation.count()).isEqualTo(1); // response sent → first transport packet
+        assertThat(confirmation.sum()).isPositive();
+        assertThat(a.engine.confirmationLatency().count()).isZero(); // the initiator confirms nothing
     }
 
     @Test

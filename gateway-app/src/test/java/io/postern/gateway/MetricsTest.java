@@ -76,8 +76,9 @@ class MetricsTest {
                     .containsEntry("postern_dropped_packets_total{reason=\"wire_unknown_type\"}", 0.0)
                     .containsEntry("postern_policy_decisions_total{policy=\"reset-on-identity-change\","
                             + "decision=\"accept_and_reset_after_confirmation\"}", 0.0)
-                    .containsEntry("postern_handshake_latency_seconds_bucket{le=\"+Inf\"}", 0.0)
-                    .containsEntry("postern_handshake_latency_seconds_count", 0.0)
+                    .containsEntry("postern_handshake_latency_seconds_bucket{role=\"initiator\",le=\"+Inf\"}", 0.0)
+                    .containsEntry("postern_handshake_latency_seconds_count{role=\"initiator\"}", 0.0)
+                    .containsEntry("postern_handshake_latency_seconds_count{role=\"responder\"}", 0.0)
                     .containsKeys("postern_handshakes_failed_total{reason=\"mac1_invalid\"}",
                             "postern_stale_sessions_evicted_total", "postern_cookie_replies_sent_total",
                             "postern_handshakes_initiated_total", "postern_transport_sent_bytes_total");
@@ -113,7 +114,10 @@ class MetricsTest {
                         .containsEntry("postern_sessions{state=\"established\"}", 1.0)
                         .containsEntry("postern_sessions{state=\"none\"}", 0.0)
                         .containsEntry("postern_dropped_packets_total{reason=\"wire_unknown_type\"}", 1.0)
-                        .containsEntry("postern_handshake_latency_seconds_count", 0.0); // the gateway answered, it did not initiate
+                        // the gateway answered (one confirmation), it did not initiate
+                        .containsEntry("postern_handshake_latency_seconds_count{role=\"initiator\"}", 0.0)
+                        .containsEntry("postern_handshake_latency_seconds_count{role=\"responder\"}", 1.0)
+                        .containsEntry("postern_handshake_latency_seconds_bucket{role=\"responder\",le=\"+Inf\"}", 1.0);
                 assertThat(rx).isEqualTo(n * (16 + 16 + 16L)); // header, one padded block, tag
             }
         }

@@ -29,7 +29,8 @@ import java.util.Set;
  *   <li>{@code postern_stale_sessions_evicted_total}</li>
  *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
  *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
- *   <li>{@code postern_handshake_latency_seconds}: histogram, initiator round trips</li>
+ *   <li>{@code postern_handshake_latency_seconds{role}}: histogram; initiator: initiation → response,
+ *       responder: response → key confirmation</li>
  * </ul>
  */
 public final class EngineMetrics {
@@ -84,7 +85,10 @@ public final class EngineMetrics {
         counter(t, "postern_policy_faults_total", "Times the session policy threw or answered null.", c.policyFaults());
         policyDecisions(t);
         peers(t);
-        latency(t, engine.handshakeLatency());
+        t.family("postern_handshake_latency_seconds", "histogram", "Handshake latency. initiator: initiation sent to "
+                + "response accepted; responder: response sent to key confirmation (first transport packet).");
+        latency(t, "initiator", engine.handshakeLatency());
+        latency(t, "responder", engine.confirmationLatency());
         return t.toString();
     }
 
@@ -128,15 +132,14 @@ public final class EngineMetrics {
         t.sample("postern_peers", admitted, "kind", "admitted");
     }
 
-    private static void latency(PrometheusText t, LatencyHistogram h) {
+    private static void latency(PrometheusText t, String role, LatencyHistogram h) {
         String name = "postern_handshake_latency_seconds";
-        t.family(name, "histogram", "Handshake round trips as initiator: initiation sent to response accepted.");
         for (int i = 0; i < h.upperBounds().size(); i++) {
-            t.sample(name + "_bucket", h.cumulative().get(i), "le", seconds(h.upperBounds().get(i)));
+            t.sample(name + "_bucket", h.cumulative().get(i), "role", role, "le", seconds(h.upperBounds().get(i)));
         }
-        t.sample(name + "_bucket", h.count(), "le", "+Inf");
-        t.sample(name + "_sum", h.sum().toNanos() / 1e9);
-        t.sample(name + "_count", h.count());
+        t.sample(name + "_bucket", h.count(), "role", role, "le", "+Inf");
+        t.sample(name + "_sum", h.sum().toNanos() / 1e9, "role", role);
+        t.sample(name + "_count", h.count(), "role", role);
     }
 
     private static String seconds(Duration d) {
