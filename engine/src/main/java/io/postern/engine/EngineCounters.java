@@ -19,27 +19,13 @@ import java.util.Map;
  * @param cookieRepliesSent     cookie replies sent to handshakes without a valid mac2 while under load
  * @param halfOpenEvicted       unconfirmed handshakes dropped to keep the half-open and dynamic-peer
  *                              bounds (never a confirmed session)
+ * @param handshakesAbandoned   initiations given up after REKEY_ATTEMPT_TIME without a response
  */
 public record EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
                              long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
                              long packetsReceived, long packetsSent, long bytesReceived, long bytesSent,
-                             long cookieRepliesSent, long halfOpenEvicted) {
+                             long cookieRepliesSent, long halfOpenEvicted, long handshakesAbandoned) {
 
-    /** Counters without byte totals and defence counters (the shape before they were added). */
-    public EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
-                          long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
-                          long packetsReceived, long packetsSent) {
-        this(drops, handshakesInitiated, handshakesCompleted, sessionsConfirmed, staleSessionsEvicted, policyFaults,
-                packetsReceived, packetsSent, 0, 0, 0, 0);
-    }
-
-    /** Counters without the defence counters (the shape before they were added). */
-    public EngineCounters(Map<DropReason, Long> drops, long handshakesInitiated, long handshakesCompleted,
-                          long sessionsConfirmed, long staleSessionsEvicted, long policyFaults,
-                          long packetsReceived, long packetsSent, long bytesReceived, long bytesSent) {
-        this(drops, handshakesInitiated, handshakesCompleted, sessionsConfirmed, staleSessionsEvicted, policyFaults,
-                packetsReceived, packetsSent, bytesReceived, bytesSent, 0, 0);
-    }
 
     /** @return the count for one reason */
     public long drops(DropReason reason) {

@@ -44,6 +44,7 @@ final class EngineState {
     final LongAdder packetsSent = new LongAdder();
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
+    final LongAdder handshakesAbandoned = new LongAdder();
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
     /** Responder side: response sent to key confirmation (the initiator's first transport packet). */
     final HandshakeLatency confirmationLatency = new HandshakeLatency();

@@ -63,7 +63,9 @@ final class HandshakeInitiator {
                 return;
             }
             if (now - f.attemptStartMillis() >= REKEY_ATTEMPT_TIME) {
-                LOG.debug("handshake with {} gave up after {}", peer, ProtocolConstants.REKEY_ATTEMPT_TIME);
+                LOG.info("handshake abandoned peer={} endpoint={} after={}s staged_dropped={}", peer.key.shortForm(),
+                        peer.endpoint, ProtocolConstants.REKEY_ATTEMPT_TIME.toSeconds(), peer.staged.size());
+                s.handshakesAbandoned.increment();
                 abandon(peer);
                 peer.staged.clear();
                 return;

@@ -373,7 +373,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
                 state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
                 state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
                 state.bytesReceived.sum(), state.bytesSent.sum(),
-                state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum());
+                state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum(), state.handshakesAbandoned.sum());
     }
 
     /**

@@ -87,6 +87,7 @@ final class SessionTeardown {
             }
         }
         s.halfOpenEvicted.increment();
+        LOG.debug("half-open handshake evicted to make room peer={} endpoint={}", victim.key.shortForm(), victim.endpoint);
         return true;
     }
 

@@ -41,6 +41,7 @@ class TimersTest {
         assertThat(a.status(gw).state()).isEqualTo(SessionState.NONE);
         h.advance(Duration.ofSeconds(30));
         assertThat(h.net.sentBy(a.endpoint, INIT)).hasSize(sent); // gave up; the staged packet is gone
+        assertThat(a.engine.counters().handshakesAbandoned()).isEqualTo(1);
         h.net.dropIf(d -> false);
         a.engine.initiateHandshake(gw.key());
         h.deliver();

@@ -27,6 +27,7 @@ import java.util.Set;
  *   <li>{@code postern_sessions{state}}, {@code postern_peers{kind}}: gauges</li>
  *   <li>{@code postern_policy_decisions_total{policy,decision}}, {@code postern_policy_faults_total}</li>
  *   <li>{@code postern_stale_sessions_evicted_total}</li>
+ *   <li>{@code postern_handshakes_abandoned_total}, {@code postern_half_open_evicted_total}</li>
  *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
  *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
  *   <li>{@code postern_handshake_latency_seconds{role}}: histogram; initiator: initiation → response,
@@ -80,8 +81,12 @@ public final class EngineMetrics {
         }
         counter(t, "postern_stale_sessions_evicted_total",
                 "Sessions evicted because a new identity confirmed a session at their endpoint.", c.staleSessionsEvicted());
-        counter(t, "postern_cookie_replies_sent_total", "Handshakes answered with a cookie reply (under load).",
-                c.drops(DropReason.MAC2_REQUIRED));
+        counter(t, "postern_cookie_replies_sent_total", "Cookie replies sent to handshakes without a valid mac2 "
+                + "(under load).", c.cookieRepliesSent());
+        counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME (90 s) "
+                + "without a response.", c.handshakesAbandoned());
+        counter(t, "postern_half_open_evicted_total", "Unconfirmed handshakes dropped to keep the half-open and "
+                + "dynamic-peer bounds.", c.halfOpenEvicted());
         counter(t, "postern_policy_faults_total", "Times the session policy threw or answered null.", c.policyFaults());
         policyDecisions(t);
         peers(t);
