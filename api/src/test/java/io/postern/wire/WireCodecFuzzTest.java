@@ -3,6 +3,7 @@ package io.postern.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.postern.testkit.SeedMutations;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

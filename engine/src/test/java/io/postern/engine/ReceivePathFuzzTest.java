@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.postern.event.DropReason;
-import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
+import io.postern.spi.GatewayEvent;
 import io.postern.spi.PolicyDecision;
+import io.postern.testkit.SeedMutations;
 import io.postern.wire.MessageType;
 import java.time.Instant;
 import java.util.Arrays;

@@ -3,6 +3,7 @@ package io.postern.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.postern.testkit.SeedMutations;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

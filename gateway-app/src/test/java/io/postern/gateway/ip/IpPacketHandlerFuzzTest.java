@@ -3,10 +3,10 @@ package io.postern.gateway.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.postern.gateway.SeedMutations;
 import io.postern.key.PublicKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.HandlerContext;
+import io.postern.testkit.SeedMutations;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import io.postern.gateway.NodeConfig;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.testkit.PluginJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;

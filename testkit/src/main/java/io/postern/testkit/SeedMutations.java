@@ -1,4 +1,4 @@
-package io.postern.engine;
+package io.postern.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,17 +11,16 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * (A copy of the api module's test helper: test code is not shared between modules.)
  * Bounded random executions for a fuzz target in CI: Jazzer's regression mode replays only the
  * committed seeds, so this feeds the same target a fixed number of inputs made by mutating those
  * seeds (bit flips, byte changes, truncation, extension, splicing) from a fixed random seed —
  * reproducible, and cheap enough for every build. Longer, coverage-guided runs: {@code JAZZER_FUZZ=1}.
  */
-final class SeedMutations {
+public final class SeedMutations {
     private SeedMutations() {}
 
     /** @return the seed files of {@code testClass}'s fuzz method {@code method} (the Jazzer inputs directory) */
-    static List<byte[]> seeds(Class<?> testClass, String method) {
+    public static List<byte[]> seeds(Class<?> testClass, String method) {
         String dir = "src/test/resources/" + testClass.getPackageName().replace('.', '/') + "/"
                 + testClass.getSimpleName() + "Inputs/" + method;
         Path path = Path.of(dir);
@@ -44,7 +43,7 @@ final class SeedMutations {
      *
      * @return how many inputs ran
      */
-    static long run(List<byte[]> seeds, long executions, long randomSeed, Consumer<byte[]> target) {
+    public static long run(List<byte[]> seeds, long executions, long randomSeed, Consumer<byte[]> target) {
         SplittableRandom random = new SplittableRandom(randomSeed);
         long ran = 0;
         for (byte[] s : seeds) {

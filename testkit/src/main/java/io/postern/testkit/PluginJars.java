@@ -1,4 +1,4 @@
-package io.postern.gateway;
+package io.postern.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,28 +14,29 @@ import java.util.Map;
 import java.util.spi.ToolProvider;
 
 /** Builds plugin jars for tests: compiles Java sources with the JDK's javac against our modules, then jars them. */
-final class PluginJars {
+public final class PluginJars {
     private PluginJars() {}
 
     /** @return where the module {@code name} of the boot layer was loaded from (a jar or a classes directory) */
-    static Path location(String name) {
+    public static Path location(String name) {
         ModuleReference ref = ModuleLayer.boot().configuration().findModule(name).orElseThrow().reference();
         return Path.of(ref.location().orElseThrow());
     }
 
     /**
      * Compiles {@code sources} (file name to text, e.g. {@code module-info.java}, {@code p/Policy.java})
-     * with io.postern.api and io.postern.engine on the module path, and jars the classes to {@code jar}.
+     * with io.postern.api (and io.postern.engine, when the test's boot layer has it) on the module path,
+     * and jars the classes to {@code jar}.
      *
      * @param extraJavacOptions e.g. {@code --add-reads m=io.postern.engine}
      */
-    static Path build(Path jar, Map<String, String> sources, String... extraJavacOptions) {
+    public static Path build(Path jar, Map<String, String> sources, String... extraJavacOptions) {
         try {
             Path work = Files.createTempDirectory(jar.getParent(), "plugin-src");
             Path src = work.resolve("src");
             Path out = work.resolve("out");
             List<String> args = new ArrayList<>(List.of("-d", out.toString(), "--release", "25", "-proc:none",
-                    "--module-path", location("io.postern.api") + java.io.File.pathSeparator + location("io.postern.engine")));
+                    "--module-path", modulePath()));
             args.addAll(List.of(extraJavacOptions));
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Path file = src.resolve(e.getKey());
@@ -52,7 +53,7 @@ final class PluginJars {
     }
 
     /** @return the source of a SessionPolicy class {@code p.Policy} named {@code name}, whose constructor runs {@code ctorBody} */
-    static String policy(String pkg, String name, String ctorBody) {
+    public static String policy(String pkg, String name, String ctorBody) {
         return """
                 package %s;
                 import io.postern.spi.*;
@@ -66,12 +67,20 @@ final class PluginJars {
     }
 
     /** @return a module-info.java for module {@code module} requiring {@code requires} and providing {@code pkg.Policy} */
-    static String moduleInfo(String module, String pkg, String... requires) {
+    public static String moduleInfo(String module, String pkg, String... requires) {
         StringBuilder b = new StringBuilder("module ").append(module).append(" {\n    requires io.postern.api;\n");
         for (String r : requires) {
             b.append("    requires ").append(r).append(";\n");
         }
         return b.append("    provides io.postern.spi.SessionPolicy with ").append(pkg).append(".Policy;\n}\n").toString();
+    }
+
+    private static String modulePath() {
+        StringBuilder path = new StringBuilder(location("io.postern.api").toString());
+        if (ModuleLayer.boot().findModule("io.postern.engine").isPresent()) {
+            path.append(java.io.File.pathSeparator).append(location("io.postern.engine"));
+        }
+        return path.toString();
     }
 
     private static void run(String tool, List<String> args) {

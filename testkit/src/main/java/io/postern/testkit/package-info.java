@@ -1,0 +1,2 @@
+/** Test helpers shared between modules' tests (never on a production module path). */
+package io.postern.testkit;
