@@ -3,6 +3,7 @@ package io.postern.crypto.jca;
 import io.postern.crypto.primitive.NonceAead;
 import io.postern.spi.crypto.Aead;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -13,20 +14,22 @@ import javax.crypto.spec.SecretKeySpec;
  * ChaCha20-Poly1305 under one key with an explicit 12-byte nonce, on the JDK's
  * {@code Cipher("ChaCha20-Poly1305")}.
  *
+ * <p>An instance holds only its key; the {@link Cipher} is per thread (a JDK Cipher weighs over a
+ * kilobyte and is re-initialised for every packet anyway). The per-thread Cipher keeps a copy of the
+ * key of the last packet that thread processed until its next initialisation.
+ *
  * <p>The JDK refuses to initialise a Cipher for encryption with the same key and nonce as its
  * previous initialisation (InvalidKeyException "Matching key and nonce from previous
- * initialization"), whatever the previous mode was. When a seal repeats the last nonce, this
- * class therefore takes a fresh Cipher instead of failing.
+ * initialization"), whatever the previous mode was. When that happens this class gives the thread a
+ * fresh Cipher and initialises that one instead of failing.
  */
 final class JcaChaChaNonceAead implements NonceAead {
     private static final String TRANSFORMATION = "ChaCha20-Poly1305";
     private static final int NONCE_LENGTH = 12;
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(JcaChaChaNonceAead::newCipher);
 
     private final byte[] keyBytes;
     private SecretKeySpec key;
-    private Cipher cipher;
-    private final byte[] lastNonce = new byte[NONCE_LENGTH];
-    private boolean initialised;
     private boolean destroyed;
 
     JcaChaChaNonceAead(byte[] key) {
@@ -35,7 +38,6 @@ final class JcaChaChaNonceAead implements NonceAead {
         }
         this.keyBytes = key.clone();
         this.key = new SecretKeySpec(keyBytes, "ChaCha20");
-        this.cipher = newCipher();
     }
 
     @Override
@@ -49,10 +51,9 @@ final class JcaChaChaNonceAead implements NonceAead {
             return -1;
         }
         try {
-            init(Cipher.ENCRYPT_MODE, nonce, aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
+            return init(Cipher.ENCRYPT_MODE, nonce, aad).doFinal(in, inOffset, length, out, outOffset);
         } catch (GeneralSecurityException | RuntimeException e) {
-            discardCipher();
+            CIPHER.remove();
             return -1;
         }
     }
@@ -63,13 +64,12 @@ final class JcaChaChaNonceAead implements NonceAead {
             return -1;
         }
         try {
-            init(Cipher.DECRYPT_MODE, nonce, aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
+            return init(Cipher.DECRYPT_MODE, nonce, aad).doFinal(in, inOffset, length, out, outOffset);
         } catch (AEADBadTagException e) {
             // The expected path for a forged or corrupted packet; the next init resets the Cipher.
             return -1;
         } catch (GeneralSecurityException | RuntimeException e) {
-            discardCipher();
+            CIPHER.remove();
             return -1;
         }
     }
@@ -78,21 +78,24 @@ final class JcaChaChaNonceAead implements NonceAead {
         return !destroyed && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
-    private void init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
-        if (mode == Cipher.ENCRYPT_MODE && initialised && Arrays.equals(lastNonce, nonce)) {
+    private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
+        IvParameterSpec iv = new IvParameterSpec(nonce);
+        Cipher cipher = CIPHER.get();
+        try {
+            cipher.init(mode, key, iv);
+        } catch (InvalidKeyException repeated) {
+            if (mode != Cipher.ENCRYPT_MODE) {
+                throw repeated;
+            }
+            // Same key and nonce as this Cipher's previous initialisation: a fresh Cipher accepts them.
             cipher = newCipher();
+            CIPHER.set(cipher);
+            cipher.init(mode, key, iv);
         }
-        cipher.init(mode, key, new IvParameterSpec(nonce));
-        System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
-        initialised = true;
         if (aad != null && aad.length > 0) {
             cipher.updateAAD(aad);
         }
-    }
-
-    private void discardCipher() {
-        cipher = newCipher();
-        initialised = false;
+        return cipher;
     }
 
     private static Cipher newCipher() {
