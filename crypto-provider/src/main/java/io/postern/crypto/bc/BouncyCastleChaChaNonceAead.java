@@ -4,6 +4,7 @@ import io.postern.crypto.primitive.NonceAead;
 import io.postern.spi.crypto.Aead;
 import io.postern.wire.LittleEndian;
 import java.util.Arrays;
+import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.engines.ChaCha7539Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -15,8 +16,9 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  * bytes of ChaCha20 block 0, the data is encrypted from block 1, the tag covers
  * aad ‖ pad16 ‖ ciphertext ‖ pad16 ‖ le64(aad length) ‖ le64(ciphertext length).
  *
- * <p>An instance holds only its key (one {@link KeyParameter}) and a nonce slot; the cipher and MAC
- * state is per thread ({@link Workspace}), re-initialised for every packet anyway. Nothing is
+ * <p>An instance holds only its key (one {@link KeyParameter}); the cipher and MAC state, and the
+ * parameters that carry key and nonce into the cipher, are per thread ({@link Workspace}),
+ * re-initialised for every packet anyway. Nothing is
  * allocated per packet on our side. Opening checks the tag (constant time) before decrypting, so
  * in-place use is fine. The per-thread ChaCha20 state keeps the expanded key of the last packet
  * that thread processed until its next packet.
@@ -27,15 +29,14 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     private static final byte[] ZEROES = new byte[15];
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    /** The key and a nonce slot written before each initialisation (Bouncy Castle does not copy it). */
-    private final ParametersWithIV keyAndNonce;
+    private final KeyParameter key;
     private boolean destroyed;
 
     BouncyCastleChaChaNonceAead(byte[] key) {
         if (key == null || key.length != Aead.KEY_LENGTH) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
-        this.keyAndNonce = new ParametersWithIV(new KeyParameter(key), new byte[NONCE_LENGTH]);
+        this.key = new KeyParameter(key);
     }
 
     @Override
@@ -84,8 +85,10 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     /** Keys this thread's ChaCha20 with our key and {@code nonce} and its Poly1305 with block 0. */
     private Workspace start(byte[] nonce) {
         Workspace w = WORKSPACE.get();
-        System.arraycopy(nonce, 0, keyAndNonce.getIV(), 0, NONCE_LENGTH);
-        w.chacha.init(true, keyAndNonce);
+        w.keyAndNonce.key = key;
+        System.arraycopy(nonce, 0, w.keyAndNonce.getIV(), 0, NONCE_LENGTH);
+        w.chacha.init(true, w.keyAndNonce);
+        w.keyAndNonce.key = null;
         byte[] block = w.block;
         Arrays.fill(block, (byte) 0);
         w.chacha.processBytes(block, 0, block.length, block, 0); // block 0; data starts at block 1
@@ -100,12 +103,13 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     @Override
     public void destroy() {
         destroyed = true;
-        Arrays.fill(((KeyParameter) keyAndNonce.getParameters()).getKey(), (byte) 0);
+        Arrays.fill(key.getKey(), (byte) 0); // Bouncy Castle's getKey() is its own array, not a copy
     }
 
     /** One thread's ChaCha20 and Poly1305 state and scratch buffers. */
     private static final class Workspace {
         final ChaCha7539Engine chacha = new ChaCha7539Engine();
+        final KeyAndNonce keyAndNonce = new KeyAndNonce();
         final Poly1305 poly = new Poly1305();
         final byte[] block = new byte[64];
         /** Bouncy Castle hands out its own array from getKey(): the one-time key is written there. */
@@ -141,6 +145,24 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
                 diff |= tag[i] ^ in[offset + i];
             }
             return diff == 0;
+        }
+    }
+
+    /**
+     * ChaCha20's init parameters with the key chosen per packet: Bouncy Castle reads the key through
+     * {@link #getParameters()} and the nonce from {@link #getIV()}, which is this object's own array
+     * (written before each init), so one instance per thread serves every key.
+     */
+    private static final class KeyAndNonce extends ParametersWithIV {
+        KeyParameter key;
+
+        KeyAndNonce() {
+            super(null, new byte[NONCE_LENGTH]);
+        }
+
+        @Override
+        public CipherParameters getParameters() {
+            return key;
         }
     }
 }
