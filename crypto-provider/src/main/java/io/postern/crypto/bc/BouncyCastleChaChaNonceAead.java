@@ -16,10 +16,11 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
  * bytes of ChaCha20 block 0, the data is encrypted from block 1, the tag covers
  * aad ‖ pad16 ‖ ciphertext ‖ pad16 ‖ le64(aad length) ‖ le64(ciphertext length).
  *
- * <p>An instance holds only its key (one {@link KeyParameter}); the cipher and MAC state, and the
- * parameters that carry key and nonce into the cipher, are per thread ({@link Workspace}),
- * re-initialised for every packet anyway. Nothing is
- * allocated per packet on our side. Opening checks the tag (constant time) before decrypting, so
+ * <p>An instance holds only its 32-byte key, as four longs (48 bytes of heap with the object
+ * header); the cipher and MAC state, and the parameters that carry key and nonce into the cipher,
+ * are per thread ({@link Workspace}), re-initialised for every packet anyway. The key is written
+ * into the thread's {@link KeyParameter} for the ChaCha20 key setup and wiped from it right
+ * after. Nothing is allocated per packet on our side. Opening checks the tag (constant time) before decrypting, so
  * in-place use is fine. The per-thread ChaCha20 state keeps the expanded key of the last packet
  * that thread processed until its next packet.
  */
@@ -29,14 +30,21 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     private static final byte[] ZEROES = new byte[15];
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    private final KeyParameter key;
+    /** The key, little-endian: bytes 0–7, 8–15, 16–23, 24–31. */
+    private long k0;
+    private long k1;
+    private long k2;
+    private long k3;
     private boolean destroyed;
 
     BouncyCastleChaChaNonceAead(byte[] key) {
         if (key == null || key.length != Aead.KEY_LENGTH) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
-        this.key = new KeyParameter(key);
+        this.k0 = LittleEndian.getLong(key, 0);
+        this.k1 = LittleEndian.getLong(key, 8);
+        this.k2 = LittleEndian.getLong(key, 16);
+        this.k3 = LittleEndian.getLong(key, 24);
     }
 
     @Override
@@ -85,10 +93,16 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     /** Keys this thread's ChaCha20 with our key and {@code nonce} and its Poly1305 with block 0. */
     private Workspace start(byte[] nonce) {
         Workspace w = WORKSPACE.get();
-        w.keyAndNonce.key = key;
+        byte[] key = w.key.getKey(); // Bouncy Castle's own array, not a copy
+        LittleEndian.putLong(key, 0, k0);
+        LittleEndian.putLong(key, 8, k1);
+        LittleEndian.putLong(key, 16, k2);
+        LittleEndian.putLong(key, 24, k3);
+        w.keyAndNonce.key = w.key;
         System.arraycopy(nonce, 0, w.keyAndNonce.getIV(), 0, NONCE_LENGTH);
         w.chacha.init(true, w.keyAndNonce);
         w.keyAndNonce.key = null;
+        Arrays.fill(key, (byte) 0);
         byte[] block = w.block;
         Arrays.fill(block, (byte) 0);
         w.chacha.processBytes(block, 0, block.length, block, 0); // block 0; data starts at block 1
@@ -103,13 +117,18 @@ final class BouncyCastleChaChaNonceAead implements NonceAead {
     @Override
     public void destroy() {
         destroyed = true;
-        Arrays.fill(key.getKey(), (byte) 0); // Bouncy Castle's getKey() is its own array, not a copy
+        k0 = 0;
+        k1 = 0;
+        k2 = 0;
+        k3 = 0;
     }
 
     /** One thread's ChaCha20 and Poly1305 state and scratch buffers. */
     private static final class Workspace {
         final ChaCha7539Engine chacha = new ChaCha7539Engine();
         final KeyAndNonce keyAndNonce = new KeyAndNonce();
+        /** The key of the packet being set up, only during {@code chacha.init}. */
+        final KeyParameter key = new KeyParameter(new byte[Aead.KEY_LENGTH]);
         final Poly1305 poly = new Poly1305();
         final byte[] block = new byte[64];
         /** Bouncy Castle hands out its own array from getKey(): the one-time key is written there. */

@@ -4,17 +4,15 @@ import io.postern.crypto.primitive.NonceAead;
 import io.postern.spi.crypto.Aead;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * ChaCha20-Poly1305 under one key with an explicit 12-byte nonce, on the JDK's
  * {@code Cipher("ChaCha20-Poly1305")}.
  *
- * <p>An instance holds only its key; the {@link Cipher} is per thread (a JDK Cipher weighs over a
+ * <p>An instance holds only its key ({@link ChaCha20RawKey}); the {@link Cipher} is per thread (a JDK Cipher weighs over a
  * kilobyte and is re-initialised for every packet anyway). The per-thread Cipher keeps a copy of the
  * key of the last packet that thread processed until its next initialisation.
  *
@@ -28,16 +26,13 @@ final class JcaChaChaNonceAead implements NonceAead {
     private static final int NONCE_LENGTH = 12;
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(JcaChaChaNonceAead::newCipher);
 
-    private final byte[] keyBytes;
-    private SecretKeySpec key;
-    private boolean destroyed;
+    private final ChaCha20RawKey key;
 
     JcaChaChaNonceAead(byte[] key) {
         if (key == null || key.length != Aead.KEY_LENGTH) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
-        this.keyBytes = key.clone();
-        this.key = new SecretKeySpec(keyBytes, "ChaCha20");
+        this.key = new ChaCha20RawKey(key);
     }
 
     @Override
@@ -75,7 +70,7 @@ final class JcaChaChaNonceAead implements NonceAead {
     }
 
     private boolean usable(byte[] nonce) {
-        return !destroyed && nonce != null && nonce.length == NONCE_LENGTH;
+        return !key.isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
     private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
@@ -108,9 +103,6 @@ final class JcaChaChaNonceAead implements NonceAead {
 
     @Override
     public void destroy() {
-        destroyed = true;
-        Arrays.fill(keyBytes, (byte) 0);
-        // SecretKeySpec keeps its own copy that cannot be wiped (its destroy() is unsupported).
-        key = null;
+        key.destroy();
     }
 }
