@@ -8,9 +8,9 @@ import javax.crypto.SecretKey;
  * A 32-byte ChaCha20 key for the JDK's Cipher, held as four longs (48 bytes of heap) instead of a
  * {@code SecretKeySpec} plus our own copy for wiping (about 150 bytes). {@link #getEncoded()} gives
  * a fresh array each time, as the Cipher expects (it keeps and later wipes what it gets);
- * {@link #destroy()} zeroes the key.
+ * {@link #destroy()} zeroes the key. {@link JcaChaChaNonceAead} extends it, to be its own key.
  */
-final class ChaCha20RawKey implements SecretKey {
+class ChaCha20RawKey implements SecretKey {
     @Serial
     private static final long serialVersionUID = 1L;
 

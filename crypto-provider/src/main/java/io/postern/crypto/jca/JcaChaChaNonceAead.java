@@ -2,6 +2,7 @@ package io.postern.crypto.jca;
 
 import io.postern.crypto.primitive.NonceAead;
 import io.postern.spi.crypto.Aead;
+import java.io.Serial;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import javax.crypto.AEADBadTagException;
@@ -12,8 +13,9 @@ import javax.crypto.spec.IvParameterSpec;
  * ChaCha20-Poly1305 under one key with an explicit 12-byte nonce, on the JDK's
  * {@code Cipher("ChaCha20-Poly1305")}.
  *
- * <p>An instance holds only its key ({@link ChaCha20RawKey}); the {@link Cipher} is per thread (a JDK Cipher weighs over a
- * kilobyte and is re-initialised for every packet anyway). The per-thread Cipher keeps a copy of the
+ * <p>An instance holds only its key: it extends {@link ChaCha20RawKey} and hands itself to the
+ * Cipher as the key, so a keyed instance is one 48-byte object. The {@link Cipher} is per thread (a
+ * JDK Cipher weighs over a kilobyte and is re-initialised for every packet anyway). The per-thread Cipher keeps a copy of the
  * key of the last packet that thread processed until its next initialisation.
  *
  * <p>The JDK refuses to initialise a Cipher for encryption with the same key and nonce as its
@@ -21,18 +23,22 @@ import javax.crypto.spec.IvParameterSpec;
  * initialization"), whatever the previous mode was. When that happens this class gives the thread a
  * fresh Cipher and initialises that one instead of failing.
  */
-final class JcaChaChaNonceAead implements NonceAead {
+final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
+    @Serial
+    private static final long serialVersionUID = 1L;
     private static final String TRANSFORMATION = "ChaCha20-Poly1305";
     private static final int NONCE_LENGTH = 12;
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(JcaChaChaNonceAead::newCipher);
 
-    private final ChaCha20RawKey key;
-
     JcaChaChaNonceAead(byte[] key) {
+        super(checked(key));
+    }
+
+    private static byte[] checked(byte[] key) {
         if (key == null || key.length != Aead.KEY_LENGTH) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
-        this.key = new ChaCha20RawKey(key);
+        return key;
     }
 
     @Override
@@ -70,14 +76,14 @@ final class JcaChaChaNonceAead implements NonceAead {
     }
 
     private boolean usable(byte[] nonce) {
-        return !key.isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
+        return !isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
     private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
         IvParameterSpec iv = new IvParameterSpec(nonce);
         Cipher cipher = CIPHER.get();
         try {
-            cipher.init(mode, key, iv);
+            cipher.init(mode, this, iv);
         } catch (InvalidKeyException repeated) {
             if (mode != Cipher.ENCRYPT_MODE) {
                 throw repeated;
@@ -85,7 +91,7 @@ final class JcaChaChaNonceAead implements NonceAead {
             // Same key and nonce as this Cipher's previous initialisation: a fresh Cipher accepts them.
             cipher = newCipher();
             CIPHER.set(cipher);
-            cipher.init(mode, key, iv);
+            cipher.init(mode, this, iv);
         }
         if (aad != null && aad.length > 0) {
             cipher.updateAAD(aad);
@@ -101,8 +107,5 @@ final class JcaChaChaNonceAead implements NonceAead {
         }
     }
 
-    @Override
-    public void destroy() {
-        key.destroy();
-    }
+    // destroy(), from ChaCha20RawKey, zeroes the key: NonceAead's and the SecretKey's destroy are one.
 }
