@@ -11,6 +11,8 @@ import io.postern.spi.Transport;
 import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.HandshakeResponse;
+import io.postern.wire.LittleEndian;
+import io.postern.wire.MessageType;
 import io.postern.wire.Parsed;
 import io.postern.wire.TransportData;
 import io.postern.wire.WireCodec;
@@ -230,18 +232,37 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
+        if (isWellFormedTransport(buffer, offset, length)) {
+            // The data path: the header fields straight from the datagram, no parse objects.
+            receiver.onTransport(source, buffer, offset, length,
+                    LittleEndian.getInt(buffer, offset + TransportData.RECEIVER_OFFSET),
+                    LittleEndian.getLong(buffer, offset + TransportData.COUNTER_OFFSET));
+            return;
+        }
         Parsed<? extends WireMessage> parsed = WireCodec.parse(buffer, offset, length);
         switch (parsed) {
             case Parsed.Rejected<? extends WireMessage> r -> state.drop(DropReason.of(r.reason()), source);
             case Parsed.Ok<? extends WireMessage> ok -> {
                 switch (ok.message()) {
-                    case TransportData t -> receiver.onTransport(source, t);
+                    case TransportData t -> receiver.onTransport(source, t.buffer(), t.offset(), t.length(),
+                            t.receiver(), t.counter());
                     case HandshakeInitiation i -> queueHandshake(source, i, i.bytes());
                     case HandshakeResponse r -> queueHandshake(source, r, r.bytes());
                     case CookieReply c -> initiator.onCookieReply(source, c);
                 }
             }
         }
+    }
+
+    /**
+     * Whether the datagram is transport data that {@link TransportData#parse} would accept: type 4,
+     * zero reserved bytes, at least {@link TransportData#MIN_SIZE}. Anything else goes through
+     * {@link WireCodec#parse}, which gives the reason for a rejection.
+     */
+    private static boolean isWellFormedTransport(byte[] buffer, int offset, int length) {
+        return buffer != null && offset >= 0 && length >= TransportData.MIN_SIZE && offset + length <= buffer.length
+                && (buffer[offset] & 0xff) == MessageType.TRANSPORT_DATA.code()
+                && (buffer[offset + 1] | buffer[offset + 2] | buffer[offset + 3]) == 0;
     }
 
     /**

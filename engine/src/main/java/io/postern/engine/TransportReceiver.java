@@ -39,22 +39,27 @@ final class TransportReceiver {
         this.context = context;
     }
 
-    void onTransport(Endpoint source, TransportData msg) {
-        IndexTable.Entry entry = s.indices.lookup(msg.receiver());
+    /**
+     * Transport data whose header is valid ({@code buffer[offset, offset+datagramLength)} is the
+     * whole datagram; the receiver index and counter are read from it).
+     */
+    void onTransport(Endpoint source, byte[] buffer, int offset, int datagramLength, int receiverIndex,
+                     long counter) {
+        IndexTable.Entry entry = s.indices.lookup(receiverIndex);
         Keypair kp = entry == null ? null : entry.keypair;
         if (kp == null || kp.isDestroyed()) {
             s.drop(DropReason.UNKNOWN_RECEIVER_INDEX, source);
             return;
         }
         long now = s.now();
-        long counter = msg.counter();
         if (Long.compareUnsigned(counter, ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0
                 || !kp.isYoungerThan(REJECT_AFTER_TIME, now)) {
             s.drop(DropReason.KEYS_EXPIRED, source);
             return;
         }
         byte[] plain = SCRATCH.get();
-        int length = kp.open(counter, msg.buffer(), msg.ciphertextOffset(), msg.ciphertextLength(), plain, 0);
+        int length = kp.open(counter, buffer, offset + TransportData.HEADER_SIZE,
+                datagramLength - TransportData.HEADER_SIZE, plain, 0);
         if (length < 0) {
             s.drop(DropReason.DECRYPT_FAILED, source);
             return;
@@ -71,8 +76,8 @@ final class TransportReceiver {
         }
         peer.lastAuthenticatedMillis = now;
         peer.newHandshakeDeadline = Peer.UNARMED;
-        peer.rxBytes.add(msg.length());
-        s.bytesReceived.add(msg.length());
+        peer.rxBytes.add(datagramLength);
+        s.bytesReceived.add(datagramLength);
         s.packetsReceived.increment();
         if (confirmed) {
             sender.sendStaged(peer);

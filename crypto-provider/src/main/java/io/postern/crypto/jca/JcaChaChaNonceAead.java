@@ -2,40 +2,43 @@ package io.postern.crypto.jca;
 
 import io.postern.crypto.primitive.NonceAead;
 import io.postern.spi.crypto.Aead;
+import java.io.Serial;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
+import java.security.InvalidKeyException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * ChaCha20-Poly1305 under one key with an explicit 12-byte nonce, on the JDK's
  * {@code Cipher("ChaCha20-Poly1305")}.
  *
+ * <p>An instance holds only its key: it extends {@link ChaCha20RawKey} and hands itself to the
+ * Cipher as the key, so a keyed instance is one 48-byte object. The {@link Cipher} is per thread (a
+ * JDK Cipher weighs over a kilobyte and is re-initialised for every packet anyway). The per-thread Cipher keeps a copy of the
+ * key of the last packet that thread processed until its next initialisation.
+ *
  * <p>The JDK refuses to initialise a Cipher for encryption with the same key and nonce as its
  * previous initialisation (InvalidKeyException "Matching key and nonce from previous
- * initialization"), whatever the previous mode was. When a seal repeats the last nonce, this
- * class therefore takes a fresh Cipher instead of failing.
+ * initialization"), whatever the previous mode was. When that happens this class gives the thread a
+ * fresh Cipher and initialises that one instead of failing.
  */
-final class JcaChaChaNonceAead implements NonceAead {
+final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
+    @Serial
+    private static final long serialVersionUID = 1L;
     private static final String TRANSFORMATION = "ChaCha20-Poly1305";
     private static final int NONCE_LENGTH = 12;
-
-    private final byte[] keyBytes;
-    private SecretKeySpec key;
-    private Cipher cipher;
-    private final byte[] lastNonce = new byte[NONCE_LENGTH];
-    private boolean initialised;
-    private boolean destroyed;
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(JcaChaChaNonceAead::newCipher);
 
     JcaChaChaNonceAead(byte[] key) {
+        super(checked(key));
+    }
+
+    private static byte[] checked(byte[] key) {
         if (key == null || key.length != Aead.KEY_LENGTH) {
             throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
         }
-        this.keyBytes = key.clone();
-        this.key = new SecretKeySpec(keyBytes, "ChaCha20");
-        this.cipher = newCipher();
+        return key;
     }
 
     @Override
@@ -49,10 +52,9 @@ final class JcaChaChaNonceAead implements NonceAead {
             return -1;
         }
         try {
-            init(Cipher.ENCRYPT_MODE, nonce, aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
+            return init(Cipher.ENCRYPT_MODE, nonce, aad).doFinal(in, inOffset, length, out, outOffset);
         } catch (GeneralSecurityException | RuntimeException e) {
-            discardCipher();
+            CIPHER.remove();
             return -1;
         }
     }
@@ -63,36 +65,38 @@ final class JcaChaChaNonceAead implements NonceAead {
             return -1;
         }
         try {
-            init(Cipher.DECRYPT_MODE, nonce, aad);
-            return cipher.doFinal(in, inOffset, length, out, outOffset);
+            return init(Cipher.DECRYPT_MODE, nonce, aad).doFinal(in, inOffset, length, out, outOffset);
         } catch (AEADBadTagException e) {
             // The expected path for a forged or corrupted packet; the next init resets the Cipher.
             return -1;
         } catch (GeneralSecurityException | RuntimeException e) {
-            discardCipher();
+            CIPHER.remove();
             return -1;
         }
     }
 
     private boolean usable(byte[] nonce) {
-        return !destroyed && nonce != null && nonce.length == NONCE_LENGTH;
+        return !isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
-    private void init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
-        if (mode == Cipher.ENCRYPT_MODE && initialised && Arrays.equals(lastNonce, nonce)) {
+    private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {
+        IvParameterSpec iv = new IvParameterSpec(nonce);
+        Cipher cipher = CIPHER.get();
+        try {
+            cipher.init(mode, this, iv);
+        } catch (InvalidKeyException repeated) {
+            if (mode != Cipher.ENCRYPT_MODE) {
+                throw repeated;
+            }
+            // Same key and nonce as this Cipher's previous initialisation: a fresh Cipher accepts them.
             cipher = newCipher();
+            CIPHER.set(cipher);
+            cipher.init(mode, this, iv);
         }
-        cipher.init(mode, key, new IvParameterSpec(nonce));
-        System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
-        initialised = true;
         if (aad != null && aad.length > 0) {
             cipher.updateAAD(aad);
         }
-    }
-
-    private void discardCipher() {
-        cipher = newCipher();
-        initialised = false;
+        return cipher;
     }
 
     private static Cipher newCipher() {
@@ -103,11 +107,5 @@ final class JcaChaChaNonceAead implements NonceAead {
         }
     }
 
-    @Override
-    public void destroy() {
-        destroyed = true;
-        Arrays.fill(keyBytes, (byte) 0);
-        // SecretKeySpec keeps its own copy that cannot be wiped (its destroy() is unsupported).
-        key = null;
-    }
+    // destroy(), from ChaCha20RawKey, zeroes the key: NonceAead's and the SecretKey's destroy are one.
 }

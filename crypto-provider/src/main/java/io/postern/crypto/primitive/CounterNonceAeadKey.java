@@ -13,8 +13,10 @@ public final class CounterNonceAeadKey implements AeadKey {
     public static final int NONCE_LENGTH = 12;
     private static final int COUNTER_OFFSET = 4;
 
+    /** The nonce is built per packet in a per-thread array (4 zero bytes stay zero): nothing per key. */
+    private static final ThreadLocal<byte[]> NONCE = ThreadLocal.withInitial(() -> new byte[NONCE_LENGTH]);
+
     private final NonceAead aead;
-    private final byte[] nonce = new byte[NONCE_LENGTH];
 
     /** @param aead a 12-byte-nonce AEAD this key now owns */
     public CounterNonceAeadKey(NonceAead aead) {
@@ -31,12 +33,14 @@ public final class CounterNonceAeadKey implements AeadKey {
 
     @Override
     public int seal(long counter, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        byte[] nonce = NONCE.get();
         LittleEndian.putLong(nonce, COUNTER_OFFSET, counter);
         return aead.seal(nonce, aad, in, inOffset, length, out, outOffset);
     }
 
     @Override
     public int open(long counter, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        byte[] nonce = NONCE.get();
         LittleEndian.putLong(nonce, COUNTER_OFFSET, counter);
         return aead.open(nonce, aad, in, inOffset, length, out, outOffset);
     }
