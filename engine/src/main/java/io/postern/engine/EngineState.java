@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -80,7 +81,9 @@ final class EngineState {
 
     /** @return a random retransmission jitter in [0, 333] ms (wireguard-go: up to 333 ms) */
     long jitterMillis() {
-        return random.nextLong(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX.toMillis() + 1);
+        // Not a secret: timer jitter only spreads retransmissions (wireguard-go uses a fast,
+        // non-cryptographic source too). SecureRandom here allocated on every data packet sent.
+        return ThreadLocalRandom.current().nextLong(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX.toMillis() + 1);
     }
 
     /** Sends a datagram if a transport is attached. */
