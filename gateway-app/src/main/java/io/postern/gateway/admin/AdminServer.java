@@ -167,6 +167,15 @@ public final class AdminServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("closing the admin socket", e);
         }
+        // The JDK defers closing a channel that another thread is blocked in accept() on until that
+        // thread wakes up: wait for the acceptor, so that nothing can connect once close() returned.
+        try {
+            if (Thread.currentThread() != acceptor && !acceptor.join(java.time.Duration.ofSeconds(2))) {
+                LOG.warn("admin acceptor did not stop within 2 s socket={}", socket);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
