@@ -4,14 +4,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/benchmarks.jar"
 if [[ ! -f "$jar" ]]; then
-  echo "missing $jar: build it with 'mvn -B -q -pl bench -am package -DskipTests'" >&2
+  echo "missing $jar: build it with './mvnw -B -q -pl bench -am package -DskipTests'" >&2
   exit 1
 fi
-java_bin=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-  version="$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-  if [[ "${version%%.*}" =~ ^[0-9]+$ && "${version%%.*}" -ge 25 ]]; then
-    java_bin="$JAVA_HOME/bin/java"
-  fi
-fi
+java_bin="$("$here/../.mvn/find-jdk25")/bin/java" # the same JDK finder as ./mvnw and ./postern
 exec "$java_bin" -jar "$jar" "$@"
