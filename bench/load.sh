@@ -10,6 +10,10 @@ if [[ ! -f "$jar" ]]; then
   exit 1
 fi
 java_bin="$("$here/../.mvn/find-jdk25")/bin/java" # the same JDK finder as ./mvnw and ./postern
+if [[ $# -lt 1 ]]; then
+  echo "usage: bench/load.sh LoadClass [args...] (ReconnectLoad, EchoThroughputLoad, SessionMemoryLoad; see bench/README.md)" >&2
+  exit 2
+fi
 main="$1"
 shift
 exec "$java_bin" ${LOAD_JAVA_OPTS:--Xms1g -Xmx1g} -cp "$jar" "io.postern.bench.load.$main" "$@"
