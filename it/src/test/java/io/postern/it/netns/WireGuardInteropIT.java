@@ -102,17 +102,23 @@ class WireGuardInteropIT {
     }
 
     /**
-     * Test 4: test 2 with 10 % random loss in both directions on the NAT router. One restart: a
-     * handshake attempt fails when its initiation or response is lost (1 − 0.9² = 19 %), and
-     * wireguard-go retries every REKEY_TIMEOUT (5 s + jitter), so 10 s hold two attempts and the
-     * bound is missed with probability ≈ 0.19² ≈ 3.6 % whatever the gateway does; more restarts per
-     * run would only multiply that.
+     * Test 4: test 2 with 10 % random loss in both directions on the NAT router. Reconnecting is a
+     * probabilistic property here: a handshake attempt fails when its initiation or its response is
+     * lost (1 − 0.9² = 19 %), and wireguard-go retries only every REKEY_TIMEOUT (5 s + jitter), so a
+     * single restart misses 10 s with probability 0.19² ≈ 3.6 % whatever the gateway does (one such
+     * miss was seen in 8 CI-like runs of a one-restart version). So: 10 restarts, at least 7 within
+     * 10 s, and every one within 16 s (three attempts). Binomial model: this fails with probability
+     * ≈ 4·10⁻⁴ (four or more misses) + 10 × 0.19³ ≈ 7·10⁻⁴ (a third lost attempt), while a gateway
+     * that mishandled the restart would fail it every time.
      */
     @Test
     void reconnectsWithin10SecondsUnderTenPercentLoss() throws Exception {
-        List<Long> times = restartRuns("reset-on-identity-change", 10, 1, Duration.ofSeconds(10));
-        System.out.println("reconnect after restart under 10% loss (ms): " + times);
-        assertThat(times).allMatch(t -> t >= 0 && t <= 10_000);
+        List<Long> times = restartRuns("reset-on-identity-change", 10, 10, Duration.ofSeconds(16));
+        System.out.println("reconnect after restart under 10% loss (ms), 10 runs: " + times);
+        assertThat(times).as("every restart reconnects within three handshake attempts (16 s)")
+                .allMatch(t -> t >= 0 && t <= 16_000);
+        assertThat(times.stream().filter(t -> t <= 10_000).count()).as("restarts reconnected within 10 s")
+                .isGreaterThanOrEqualTo(7);
     }
 
     private List<Long> restartRuns(String policy, int lossPercent, int runs, Duration bound) throws Exception {
@@ -130,7 +136,7 @@ class WireGuardInteropIT {
             try (PosternNode gw = gateway(policy, events, keys)) {
                 String host = net.hosts.getFirst();
                 WireGuardGoPeer current = wgPeer(lab, host, "wg", keys[0], "198.19.0.2", gw);
-                assertThat(timeToFirstReply(current, TUNNEL_GATEWAY, Duration.ofSeconds(20)))
+                assertThat(timeToFirstReply(current, TUNNEL_GATEWAY, Duration.ofSeconds(30)))
                         .as("first peer connects").isNotNegative();
                 for (int run = 1; run <= runs; run++) {
                     PublicKey old = PublicKey.fromBase64(keys[run - 1].publicKey());
