@@ -31,13 +31,18 @@ final class DropCounters {
 
     /** Counts one drop and maybe logs it. */
     void drop(DropReason reason, Endpoint source) {
+        drop(reason, source, null);
+    }
+
+    /** Counts one drop and maybe logs it, with {@code cause} (may be null) in the same rate-limited line. */
+    void drop(DropReason reason, Endpoint source, Throwable cause) {
         int i = reason.ordinal();
         counts[i].increment();
         if (LOG.isDebugEnabled()) {
             long now = System.nanoTime();
             long last = lastLogged[i].get();
             if (now - last >= LOG_INTERVAL_NANOS && lastLogged[i].compareAndSet(last, now)) {
-                LOG.debug("dropped datagram from {}: {} (total {})", source, reason, counts[i].sum());
+                LOG.debug("dropped datagram from {}: {} (total {})", source, reason, counts[i].sum(), cause);
             }
         }
     }

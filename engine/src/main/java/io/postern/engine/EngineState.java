@@ -96,6 +96,10 @@ final class EngineState {
         drops.drop(reason, source);
     }
 
+    void drop(DropReason reason, Endpoint source, Throwable cause) {
+        drops.drop(reason, source, cause);
+    }
+
     void emit(GatewayEvent event) {
         events.emit(event);
     }

@@ -94,8 +94,8 @@ final class TransportReceiver {
         try {
             s.services.handler().onPacket(peer.key, plain, 0, length, context);
         } catch (Throwable t) {
-            s.drop(DropReason.HANDLER_REJECTED, source);
-            LOG.debug("packet handler {} failed on a packet from {}", s.services.handler().name(), peer, t);
+            // a handler failing on every packet must not log every packet: the drop's log line is rate-limited
+            s.drop(DropReason.HANDLER_REJECTED, source, t);
         }
     }
 
