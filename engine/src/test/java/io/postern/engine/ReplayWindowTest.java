@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** The replay window against wireguard-go's replay_test.go sequences (shared vectors). */
+/** The replay window against wireguard-go's replay_test.go sequences (vectors committed in src/test/vectors). */
 class ReplayWindowTest {
 
     private static JsonNode vectors() throws IOException {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * Reads the shared known-answer vectors from the directory in system property
- * {@code postern.vectors.dir} (the root pom points surefire at {@code ../shared/vectors}). A
+ * Reads the known-answer vectors committed in this module ({@code src/test/vectors}, see its README) from
+ * the directory in system property {@code postern.vectors.dir}, which the root pom sets. A
  * missing directory or file fails the test: vectors are never skipped silently.
  */
 public final class VectorFiles {
