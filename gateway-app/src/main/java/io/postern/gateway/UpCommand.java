@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +66,14 @@ final class UpCommand implements Callable<Integer> {
                     + ", else /var/run/wireguard, where wg looks; skipped when that is not writable).")
     Path uapiDir;
 
+    @Option(names = "--allow-hooks",
+            description = "Run the file's wg-quick PreUp/PostUp/PreDown/PostDown commands (%%i = NAME); without it they are reported and not run.")
+    boolean allowHooks;
+
+    @Option(names = "--listen-port", paramLabel = "PORT",
+            description = "UDP port to listen on, instead of the file's ListenPort.")
+    Integer listenPort;
+
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
     Path plugins;
@@ -85,13 +94,58 @@ final class UpCommand implements Callable<Integer> {
         if (FirstRunConfig.readableByOthers(file)) {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
-        NodeConfig nodeConfig = NodeConfig.load(file);
-        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket(file));
+        WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file);
+        parsed.notApplied().forEach(line -> LOG.warn("{}", line));
+        NodeConfig nodeConfig = parsed.config();
+        if (listenPort != null) {
+            if (listenPort < 0 || listenPort > 65535) {
+                throw new IllegalArgumentException("--listen-port " + listenPort + " is not a port (0-65535)");
+            }
+            nodeConfig = nodeConfig.toBuilder().listenPort(listenPort).build();
+        }
+        Path uapiSocket = uapiSocket(file);
+        String ifname = interfaceName(name, file);
+        WgQuickConfigParser.Hooks hooks = parsed.hooks();
+        if (!hooks.isEmpty() && !allowHooks) {
+            LOG.warn("{}: PreUp/PostUp/PreDown/PostDown: not applied by Postern (they run commands; start with "
+                    + "--allow-hooks to run them, %i = {})", file, ifname);
+        }
+        boolean runHooks = allowHooks && !hooks.isEmpty();
+        if (runHooks) {
+            WgQuickHooks.run("PreUp", hooks.preUp(), ifname, true);
+        }
+        RunningGateway gateway;
+        try {
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket);
+        } catch (IOException e) {
+            if (isPortInUse(e)) {
+                throw bindError(file, nodeConfig, e);
+            }
+            throw e;
+        }
         PosternNode node = gateway.node();
+        if (runHooks) {
+            try {
+                WgQuickHooks.run("PostUp", hooks.postUp(), ifname, true);
+            } catch (IOException e) {
+                gateway.close();
+                throw e;
+            }
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
-            gateway.close();
+            try {
+                if (runHooks) {
+                    WgQuickHooks.run("PreDown", hooks.preDown(), ifname, false);
+                }
+                gateway.close();
+                if (runHooks) {
+                    WgQuickHooks.run("PostDown", hooks.postDown(), ifname, false);
+                }
+            } catch (IOException e) {
+                LOG.warn("stopping", e); // not thrown: the down hooks only log
+            }
             LOG.info("stopped");
             stopped.countDown();
         }));
@@ -125,6 +179,34 @@ final class UpCommand implements Callable<Integer> {
         }
         String fromEnv = env.get(PLUGINS_DIR_ENV);
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+    }
+
+    /** @return a bind failure that names what to change: the file's ListenPort line, or --listen-port */
+    private static boolean isPortInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ConfigException bindError(Path file, NodeConfig config, IOException e) {
+        int line = 0;
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size() && line == 0; i++) {
+                if (lines.get(i).strip().toLowerCase(java.util.Locale.ROOT).matches("listenport\\s*=.*")) {
+                    line = i + 1;
+                }
+            }
+        } catch (IOException ignored) {
+            // the message still names the file
+        }
+        String where = listenPort != null ? "--listen-port " + listenPort : line > 0 ? "ListenPort" : "the port";
+        return new ConfigException(file.toString(), listenPort != null ? 0 : line, listenPort != null ? null : "ListenPort",
+                "cannot listen on UDP port " + config.listenPort() + ": another process uses it (" + e.getMessage() + "); "
+                        + "change " + where + " or start with up --listen-port PORT", e);
     }
 
     /** @return the interface name: --name, else the config file's base name without {@code .conf} */
