@@ -2,7 +2,7 @@ package io.postern.engine;
 
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.Transport;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * index table, the endpoint bindings, counters and events, and the transport once started.
  */
 final class EngineState {
-    final KeyPair identity;
+    final StaticKeyPair identity;
     final EngineServices services;
     final HandshakeProtocol protocol;
     final Clock clock;
@@ -54,7 +54,7 @@ final class EngineState {
 
     private volatile Transport transport;
 
-    EngineState(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
         this.identity = identity;
         this.services = services;
         this.clock = clock;
@@ -105,7 +105,7 @@ final class EngineState {
     }
 
     /** Zeroes {@code kp} and frees its index; null is ignored. */
-    void discard(Keypair kp) {
+    void discard(SessionKeyPair kp) {
         if (kp != null) {
             kp.destroy();
             indices.remove(kp.localIndex);

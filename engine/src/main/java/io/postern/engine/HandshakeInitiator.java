@@ -4,7 +4,7 @@ import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
-import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeResponse;
@@ -140,8 +140,8 @@ final class HandshakeInitiator {
                 s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
                 return null;
             }
-            HandshakeResult<TransportKeys> r = f.state().consumeResponse(msg, 0, HandshakeResponse.SIZE);
-            if (!(r instanceof HandshakeResult.Success<TransportKeys>(TransportKeys keys))) {
+            HandshakeResult<SessionKeys> r = f.state().consumeResponse(msg, 0, HandshakeResponse.SIZE);
+            if (!(r instanceof HandshakeResult.Success<SessionKeys>(SessionKeys keys))) {
                 s.drop(DropReason.RESPONSE_INVALID, source);
                 return null;
             }
@@ -149,12 +149,12 @@ final class HandshakeInitiator {
             s.handshakeLatency.record(System.nanoTime() - peer.lastInitiationSentNanos);
             peer.inFlight = null;
             f.state().destroy();
-            Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
+            SessionKeyPair kp = new SessionKeyPair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
                     true, null);
             s.indices.attach(f.index(), kp);
             // wireguard-go BeginSymmetricSession, initiator side: an unconfirmed "next" becomes previous
-            Keypair oldNext = peer.next;
-            Keypair oldPrevious = peer.previous;
+            SessionKeyPair oldNext = peer.next;
+            SessionKeyPair oldPrevious = peer.previous;
             if (oldNext != null) {
                 peer.next = null;
                 s.halfOpen.settled(peer);

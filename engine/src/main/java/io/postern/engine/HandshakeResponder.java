@@ -135,7 +135,7 @@ final class HandshakeResponder {
                 && now - peer.lastInitiationAcceptedMillis < INITIATION_MIN_INTERVAL) {
             return Answer.refuse(DropReason.INITIATION_FLOOD);
         }
-        Keypair.EvictionMark mark = null;
+        SessionKeyPair.EvictionMark mark = null;
         Peer incumbent = s.bindings.peerAt(source);
         if (incumbent != null && incumbent != peer && !incumbent.removed && incumbent.hasLiveSession(now)) {
             PolicyDecision decision = decide(new IdentityChange(source, incumbent.key, peer.key,
@@ -152,7 +152,7 @@ final class HandshakeResponder {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {
-                mark = new Keypair.EvictionMark(incumbent, source);
+                mark = new SessionKeyPair.EvictionMark(incumbent, source);
             }
         }
         int index = s.indices.reserve(peer);
@@ -161,7 +161,7 @@ final class HandshakeResponder {
             s.indices.remove(index);
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
         }
-        Keypair kp = new Keypair(peer, response.keys().sending(), response.keys().receiving(), index,
+        SessionKeyPair kp = new SessionKeyPair(peer, response.keys().sending(), response.keys().receiving(), index,
                 hs.remoteIndex(), now, false, mark);
         s.indices.attach(index, kp);
         // wireguard-go BeginSymmetricSession, responder side: the new keypair waits as "next"

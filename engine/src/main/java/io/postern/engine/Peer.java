@@ -30,9 +30,9 @@ final class Peer {
     volatile Endpoint endpoint;
 
     // keypair slots (wireguard-go Keypairs): written under the monitor, read anywhere
-    volatile Keypair current;
-    volatile Keypair previous;
-    volatile Keypair next;
+    volatile SessionKeyPair current;
+    volatile SessionKeyPair previous;
+    volatile SessionKeyPair next;
 
     // guarded by the monitor
     HandshakeInFlight inFlight;
@@ -94,8 +94,8 @@ final class Peer {
     }
 
     /** @return the current keypair if it may still send at {@code nowMillis}, else null */
-    Keypair sendableKeypair(long nowMillis) {
-        Keypair kp = current;
+    SessionKeyPair sendableKeypair(long nowMillis) {
+        SessionKeyPair kp = current;
         if (kp == null || !kp.isYoungerThan(ProtocolConstants.REJECT_AFTER_TIME.toMillis(), nowMillis)
                 || Long.compareUnsigned(kp.sentCount(), ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0) {
             return null;
@@ -106,8 +106,8 @@ final class Peer {
     /** @return whether a current or next keypair is younger than REJECT_AFTER_TIME (a live session) */
     boolean hasLiveSession(long nowMillis) {
         long reject = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
-        Keypair c = current;
-        Keypair n = next;
+        SessionKeyPair c = current;
+        SessionKeyPair n = next;
         return (c != null && c.isYoungerThan(reject, nowMillis)) || (n != null && n.isYoungerThan(reject, nowMillis));
     }
 
@@ -116,7 +116,7 @@ final class Peer {
         if (sendableKeypair(nowMillis) != null) {
             return SessionState.ESTABLISHED;
         }
-        Keypair n = next;
+        SessionKeyPair n = next;
         if (n != null && n.isYoungerThan(ProtocolConstants.REJECT_AFTER_TIME.toMillis(), nowMillis)) {
             return SessionState.AWAITING_CONFIRMATION;
         }

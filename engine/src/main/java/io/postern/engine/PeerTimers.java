@@ -25,10 +25,10 @@ final class PeerTimers {
 
     private final EngineState s;
     private final HandshakeInitiator initiator;
-    private final TransportSender sender;
+    private final DataSender sender;
     private final SessionTeardown teardown;
 
-    PeerTimers(EngineState state, HandshakeInitiator initiator, TransportSender sender, SessionTeardown teardown) {
+    PeerTimers(EngineState state, HandshakeInitiator initiator, DataSender sender, SessionTeardown teardown) {
         this.s = state;
         this.initiator = initiator;
         this.sender = sender;

@@ -74,7 +74,7 @@ final class SessionTeardown {
      */
     boolean evictHalfOpen(Peer victim) {
         synchronized (victim) {
-            Keypair n = victim.next;
+            SessionKeyPair n = victim.next;
             s.halfOpen.settled(victim);
             if (n == null || victim.removed) {
                 return false;

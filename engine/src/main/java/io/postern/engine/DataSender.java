@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.net.Endpoint;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * counter. Without a usable keypair the payload is staged (bounded, oldest dropped) and a
  * handshake is started. An initiator rekeys on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES.
  */
-final class TransportSender {
+final class DataSender {
     private static final byte[] EMPTY = new byte[0];
     private static final long REKEY_AFTER_TIME = ProtocolConstants.REKEY_AFTER_TIME.toMillis();
     private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
@@ -32,7 +32,7 @@ final class TransportSender {
     private final EngineState s;
     private final HandshakeInitiator initiator;
 
-    TransportSender(EngineState state, HandshakeInitiator initiator) {
+    DataSender(EngineState state, HandshakeInitiator initiator) {
         this.s = state;
         this.initiator = initiator;
     }
@@ -47,7 +47,7 @@ final class TransportSender {
             return false;
         }
         long now = s.now();
-        Keypair kp = peer.sendableKeypair(now);
+        SessionKeyPair kp = peer.sendableKeypair(now);
         Endpoint to = peer.endpoint;
         if (kp == null || to == null) {
             return stage(peer, buf, off, len);
@@ -57,16 +57,16 @@ final class TransportSender {
             return stage(peer, buf, off, len);
         }
         byte[] out = SCRATCH.get();
-        int padded = TransportData.paddedLength(len);
-        TransportData.writeHeader(out, 0, kp.remoteIndex, counter);
+        int padded = DataMessage.paddedLength(len);
+        DataMessage.writeHeader(out, 0, kp.remoteIndex, counter);
         byte[] plain = PLAIN.get();
         System.arraycopy(buf, off, plain, 0, len);
         Arrays.fill(plain, len, padded, (byte) 0);
-        int sealed = kp.seal(counter, plain, 0, padded, out, TransportData.HEADER_SIZE);
+        int sealed = kp.seal(counter, plain, 0, padded, out, DataMessage.HEADER_SIZE);
         if (sealed < 0) {
             return stage(peer, buf, off, len); // destroyed meanwhile
         }
-        int total = TransportData.HEADER_SIZE + sealed;
+        int total = DataMessage.HEADER_SIZE + sealed;
         // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake.
         // Armed BEFORE transmitting: on loopback the answer can be received (and disarm it) before
         // transmit returns, and arming afterwards would then start a needless handshake 5 s later.
@@ -135,7 +135,7 @@ final class TransportSender {
                 peer.staged.pollFirst();
             }
             peer.staged.addLast(Arrays.copyOfRange(buf, off, off + len));
-            Keypair n = peer.next;
+            SessionKeyPair n = peer.next;
             awaitingConfirmation = n != null && n.isYoungerThan(REJECT_AFTER_TIME, s.now());
         }
         // a responder keypair about to be confirmed will carry them; otherwise start a handshake
