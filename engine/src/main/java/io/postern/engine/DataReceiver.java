@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 final class DataReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(DataReceiver.class);
     private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
-    private static final long KEEPALIVE_TIMEOUT = ProtocolConstants.KEEPALIVE_TIMEOUT.toMillis();
     private static final long REKEY_ON_RECEIVE = ProtocolConstants.REKEY_ON_RECEIVE_AFTER_TIME.toMillis();
     /** One decrypted datagram per receiving thread: the data path allocates nothing per packet. */
     private static final ThreadLocal<byte[]> SCRATCH =
@@ -70,13 +69,12 @@ final class DataReceiver {
         }
         // authenticated from here on
         Peer peer = kp.peer;
-        boolean confirmed = peer.next == kp && confirm(peer, kp, source, now);
-        if (!source.equals(peer.endpoint) || s.bindings.peerAt(source) != peer) {
+        boolean confirmed = peer.isNext(kp) && confirm(peer, kp, source, now);
+        if (!source.equals(peer.endpoint()) || s.bindings.peerAt(source) != peer) {
             roam(peer, kp, source);
         }
-        peer.lastAuthenticatedMillis = now;
-        peer.newHandshakeDeadline = Peer.UNARMED;
-        peer.rxBytes.add(datagramLength);
+        peer.timers().anyAuthenticatedPacketReceived(now);
+        peer.countReceived(datagramLength);
         s.bytesReceived.add(datagramLength);
         s.packetsReceived.increment();
         if (confirmed) {
@@ -85,14 +83,12 @@ final class DataReceiver {
         if (length == 0) {
             return; // keepalive
         }
-        if (peer.keepaliveDeadline == Peer.UNARMED) {
-            peer.keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
-        }
-        if (kp.initiator && peer.current == kp && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
+        peer.timers().dataReceived(now);
+        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
             initiator.initiateIfIdle(peer); // wireguard-go keepKeyFreshReceiving
         }
         try {
-            s.services.handler().onPacket(peer.key, plain, 0, length, context);
+            s.services.handler().onPacket(peer.key(), plain, 0, length, context);
         } catch (Throwable t) {
             // a handler failing on every packet must not log every packet: the drop's log line is rate-limited
             s.drop(DropReason.HANDLER_REJECTED, source, t);
@@ -104,21 +100,13 @@ final class DataReceiver {
      * current; a pending eviction of the incumbent at that endpoint runs now (before the rebinding).
      */
     private boolean confirm(Peer peer, SessionKeyPair kp, Endpoint source, long now) {
-        synchronized (peer) {
-            if (peer.next != kp || peer.removed) {
-                return false;
-            }
-            SessionKeyPair oldPrevious = peer.previous;
-            peer.previous = peer.current;
-            peer.current = kp;
-            peer.next = null;
-            s.halfOpen.settled(peer);
-            s.discard(oldPrevious);
+        if (!peer.confirm(kp)) {
+            return false;
         }
         s.sessionsConfirmed.increment();
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
-        s.emit(new GatewayEvent.SessionConfirmed(peer.key, source, EngineState.instant(now)));
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
         SessionKeyPair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
             teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
@@ -129,12 +117,10 @@ final class DataReceiver {
     /** Roaming: the peer's endpoint follows its authenticated packets, and the endpoint binding with it. */
     private void roam(Peer peer, SessionKeyPair kp, Endpoint source) {
         synchronized (peer) {
-            if (peer.removed || kp.isDestroyed()) {
+            if (peer.removed() || kp.isDestroyed()) {
                 return;
             }
-            Endpoint previous = peer.endpoint;
-            peer.endpoint = source;
-            s.bindings.bind(source, peer, previous);
+            Endpoint previous = peer.moveTo(source, s.bindings);
             if (previous != null && !previous.equals(source)) {
                 LOG.debug("{} roamed from {} to {}", peer, previous, source);
             }

@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -79,13 +78,6 @@ final class EngineState {
         return Instant.ofEpochMilli(millis);
     }
 
-    /** @return a random retransmission jitter in [0, 333] ms (wireguard-go: up to 333 ms) */
-    long jitterMillis() {
-        // Not a secret: timer jitter only spreads retransmissions (wireguard-go uses a fast,
-        // non-cryptographic source too). SecureRandom here allocated on every data packet sent.
-        return ThreadLocalRandom.current().nextLong(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX.toMillis() + 1);
-    }
-
     /** Sends a datagram if a transport is attached. */
     boolean transmit(Endpoint to, byte[] buf, int off, int len) {
         Transport t = transport;
@@ -104,18 +96,15 @@ final class EngineState {
         events.emit(event);
     }
 
-    /** Zeroes {@code kp} and frees its index; null is ignored. */
-    void discard(SessionKeyPair kp) {
-        if (kp != null) {
-            kp.destroy();
-            indices.remove(kp.localIndex);
-        }
+    /** @return a new peer of this engine (not yet in the peer table) */
+    Peer newPeer(PublicKey key, PeerConfig config) {
+        return new Peer(key, config, indices, halfOpen);
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
     boolean forget(Peer peer) {
-        if (peers.remove(peer.key, peer)) {
-            peer.removed = true;
+        if (peers.remove(peer.key(), peer)) {
+            peer.markRemoved();
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
             }

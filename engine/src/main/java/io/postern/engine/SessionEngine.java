@@ -55,7 +55,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final DataSender sender;
     private final DataReceiver receiver;
     private final SessionTeardown teardown;
-    private final PeerTimers timers;
+    private final TimerTick timers;
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
@@ -86,11 +86,11 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, settings);
         this.initiator = new HandshakeInitiator(state);
-        this.teardown = new SessionTeardown(state, initiator);
+        this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
         this.sender = new DataSender(state, initiator);
         this.receiver = new DataReceiver(state, initiator, sender, teardown, this);
-        this.timers = new PeerTimers(state, initiator, sender, teardown);
+        this.timers = new TimerTick(state, initiator, sender, teardown);
         this.handshakes = new HandshakeQueue(settings, state::now, this::processHandshake);
     }
 
@@ -133,7 +133,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.peers.compute(peer.publicKey(), (key, existing) -> {
             if (existing == null) {
-                return new Peer(key, peer);
+                return state.newPeer(key, peer);
             }
             if (!existing.configured()) {
                 state.dynamicPeers.decrementAndGet();
@@ -158,8 +158,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private synchronized void rebuildRoutes() {
         Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
         for (Peer p : state.peers.values()) {
-            if (p.configured() && !p.removed) {
-                byPeer.put(p.key, p.allowedIps());
+            if (p.configured() && !p.removed()) {
+                byPeer.put(p.key(), p.allowedIps());
             }
         }
         allowedIps.rebuild(byPeer);
@@ -385,7 +385,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     /** @return the identity whose live session is bound to {@code endpoint}, if any */
     public Optional<PublicKey> peerAt(Endpoint endpoint) {
         Peer p = state.bindings.peerAt(endpoint);
-        return p != null && !p.removed && p.hasLiveSession(state.now()) ? Optional.of(p.key) : Optional.empty();
+        return p != null && !p.removed() && p.hasLiveSession(state.now()) ? Optional.of(p.key()) : Optional.empty();
     }
 
     /** @return the counters */
@@ -431,7 +431,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         for (Peer p : state.peers.values()) {
             synchronized (p) {
-                teardown.clearLocked(p);
+                p.clear();
             }
         }
         state.indices.clear();
