@@ -18,8 +18,13 @@ final class StatusText {
 
     /** @return the interface section and every peer's */
     static String format(GatewayStatus s) {
+        return format(s, "postern");
+    }
+
+    /** @return the interface section, headed with its name, and every peer's */
+    static String format(GatewayStatus s, String name) {
         StringBuilder b = new StringBuilder();
-        b.append("interface: postern\n");
+        b.append("interface: ").append(name).append('\n');
         b.append("  public key: ").append(s.publicKey()).append('\n');
         b.append("  private key: (hidden)\n");
         b.append("  listening port: ").append(s.listenPort()).append('\n');

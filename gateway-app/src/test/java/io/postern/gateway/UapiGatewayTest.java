@@ -98,6 +98,7 @@ class UapiGatewayTest {
 
         assertThat(answer).isEqualTo("private_key=" + "01".repeat(32) + "\n"
                 + "listen_port=" + port + "\n"
+                + "postern_public_key=" + gateway.node().publicKey().toBase64() + "\n"
                 + "postern_listen_endpoint=127.0.0.1:" + port + "\n"
                 + "postern_policy=reset-on-identity-change\n"
                 + answer.lines().filter(l -> l.startsWith("postern_time_ms=")).findFirst().orElseThrow() + "\n"
@@ -113,6 +114,7 @@ class UapiGatewayTest {
                 + "allowed_ip=10.0.0.2/32\n"
                 + "allowed_ip=fd00::2/128\n"
                 + "postern_configured=true\n"
+                + "postern_configured_endpoint=127.0.0.1:9\n"
                 + "postern_state=NONE\n"
                 + "errno=0\n\n");
     }
