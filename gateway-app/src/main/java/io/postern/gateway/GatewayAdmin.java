@@ -47,10 +47,14 @@ final class GatewayAdmin implements UapiDevice {
     private final PolicyDecisionLog decisions;
     private final EventLog events;
     private final PrivateKey privateKey;
+    private final RefusedKeys refused;
+    private final io.postern.spi.PacketHandler handler;
     /** Guarded by this. */
     private final Map<PublicKey, PeerConfig> configured = new HashMap<>();
 
-    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events) {
+    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused) {
+        this.refused = refused;
+        this.handler = node.packetHandler();
         this.engine = node.engine();
         this.local = node.localEndpoint();
         this.policy = node.sessionPolicy();
@@ -65,6 +69,7 @@ final class GatewayAdmin implements UapiDevice {
 
     private void apply(PeerConfig config, String what, String source) {
         engine.addOrUpdatePeer(config);
+        refused.forget(config.publicKey());
         configured.put(config.publicKey(), config);
         LOG.info("peer {} source={} peer={} endpoint={} allowedIps={} keepalive={}s", what, source,
                 config.publicKey().shortForm(), config.endpoint(), config.allowedIps(),
@@ -96,6 +101,18 @@ final class GatewayAdmin implements UapiDevice {
         line(out, "postern_listen_endpoint", UpCommand.display(local));
         line(out, "postern_policy", policy);
         line(out, "postern_time_ms", clock.instant().toEpochMilli());
+        if (handler instanceof io.postern.gateway.ip.IpPacketHandler ip) {
+            for (io.postern.gateway.ip.IpDropReason reason : io.postern.gateway.ip.IpDropReason.values()) {
+                long n = ip.drops(reason);
+                if (n > 0) {
+                    line(out, "postern_ip_dropped", reason.name().toLowerCase(java.util.Locale.ROOT) + " " + n);
+                }
+            }
+        }
+        for (RefusedKeys.Refused r : refused.recent()) {
+            line(out, "postern_refused", r.key().toBase64() + " " + AddressText.of(r.endpoint()) + " " + r.last().toEpochMilli()
+                    + " " + r.count());
+        }
         List<PeerStatus> peers = engine.peers().stream().sorted(Comparator.comparing(s -> s.publicKey().toBase64())).toList();
         for (PeerStatus s : peers) {
             PeerConfig c = configured.get(s.publicKey());

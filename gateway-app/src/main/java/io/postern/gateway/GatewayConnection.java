@@ -23,7 +23,7 @@ final class GatewayConnection {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=");
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory of the running gateway "
-            + "(default: $" + UpCommand.DATA_DIR_ENV + ", else ./" + UpCommand.DEFAULT_DATA_DIR + "); used when no interface is named.")
+            + "(default: " + DataDirectory.DESCRIPTION + "); used when no interface is named.")
     Path dataDir;
 
     @Option(names = "--uapi-dir", paramLabel = "DIR", description = "Where NAME.sock sockets are (default: $"
@@ -37,11 +37,7 @@ final class GatewayConnection {
 
     /** @return the data directory this command uses */
     Path dataDir(Map<String, String> env) {
-        if (dataDir != null) {
-            return dataDir;
-        }
-        String fromEnv = env.get(UpCommand.DATA_DIR_ENV);
-        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : UpCommand.DEFAULT_DATA_DIR);
+        return DataDirectory.of(dataDir, env);
     }
 
     private Path uapiDir(Map<String, String> env) {

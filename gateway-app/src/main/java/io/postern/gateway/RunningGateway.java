@@ -57,12 +57,14 @@ public final class RunningGateway implements AutoCloseable {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
-        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts).build();
+        RefusedKeys refused = new RefusedKeys();
+        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts)
+                .listener(refused).build();
         PosternNode node = PosternNode.start(withListeners, registry);
         UapiServer admin = null;
         UapiServer uapi = null;
         try {
-            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused);
             Path adminSocket = adminSocketIn(dataDir);
             admin = UapiServer.open(adminSocket, handler);
             if (uapiSocket != null && !uapiSocket.toAbsolutePath().normalize().equals(adminSocket.toAbsolutePath().normalize())) {

@@ -25,9 +25,8 @@ import picocli.CommandLine.ParentCommand;
  * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
  * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
  * reset-on-identity-change policy. The data directory is {@code --data-dir}, else
- * {@code $POSTERN_DATA_DIR}, else {@code ./postern-data} relative to the working directory — beside
- * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
- * for a fixed place. A file given with {@code --config} must exist: it is never generated.
+ * {@code $POSTERN_DATA_DIR}, else a fixed place per user, the same for both launchers
+ * ({@link DataDirectory}). A file given with {@code --config} must exist: it is never generated.
  *
  * <p>Plugin jars are loaded from {@code --plugins DIR}, else {@code $POSTERN_PLUGINS_DIR} (the image's
  * {@code bin/postern} sets it to {@code <image>/plugins}), else nowhere; see {@link PluginDirectory}.
@@ -42,8 +41,6 @@ final class UpCommand implements Callable<Integer> {
     static final String PLUGINS_DIR_ENV = "POSTERN_PLUGINS_DIR";
     /** The environment variable naming the UAPI socket directory. */
     static final String UAPI_DIR_ENV = "POSTERN_UAPI_DIR";
-    /** The data directory when neither --data-dir nor the variable is given. */
-    static final String DEFAULT_DATA_DIR = "postern-data";
     /** The configuration file's name in the data directory. */
     static final String CONFIG_FILE = "postern.conf";
 
@@ -54,7 +51,7 @@ final class UpCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
+            description = "Where postern.conf lives (default: " + DataDirectory.DESCRIPTION + ").")
     Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME",
@@ -248,10 +245,6 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private Path dataDir() {
-        if (dataDir != null) {
-            return dataDir;
-        }
-        String fromEnv = parent.env.get(DATA_DIR_ENV);
-        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_DATA_DIR);
+        return DataDirectory.of(dataDir, parent.env);
     }
 }

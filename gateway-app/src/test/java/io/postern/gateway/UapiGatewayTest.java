@@ -221,6 +221,30 @@ class UapiGatewayTest {
     }
 
     @Test
+    void whatTheIpHandlerDropsIsCountedInGetAndShow() throws Exception {
+        Path socket = start(NodeConfig.builder(OperateTest.key(1)).handler("ip").address(IpPrefix.parse("10.0.0.1/24"))
+                .peer(new PeerConfig(OperateTest.pub(2), PresharedKey.NONE, List.of(IpPrefix.parse("10.0.0.2/32")), null,
+                        Duration.ZERO)));
+        PublicKey gw = gateway.node().publicKey();
+        try (PosternNode client = PosternNode.start(NodeConfig.builder(OperateTest.key(2)).listenAddress(LOOPBACK)
+                .peer(PeerConfig.of(gw, Endpoint.of(LOOPBACK, gateway.node().localEndpoint().port()))).build())) {
+            client.engine().initiateHandshake(gw);
+            byte[] notIp = {0x45, 0, 0};
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String get = "";
+            while (!get.contains("postern_ip_dropped=too_short ")) {
+                assertThat(System.nanoTime()).as("the drop counted within 15 s").isLessThan(deadline);
+                client.engine().send(gw, notIp, 0, notIp.length);
+                Thread.sleep(50);
+                get = exchange(socket, "get=1\n\n", 1);
+            }
+            String text = StatusText.format(io.postern.gateway.admin.GatewayStatus.fromUapi(
+                    get.lines().filter(l -> !l.isEmpty() && !l.startsWith("errno=")).toList()), "wg7");
+            assertThat(text).containsPattern("ip handler dropped: \\d+ too short\n");
+        }
+    }
+
+    @Test
     void aSecondGatewayWithTheSameNameIsRefusedAndAStaleSocketTakenOver() throws Exception {
         Path stale = UapiServer.socketFor(dir.resolve("run/wireguard"), "wg7");
         Files.createDirectories(stale.getParent());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.postern.engine.PeerConfig;
 import io.postern.gateway.uapi.UapiServer;
 import io.postern.key.PresharedKey;
+import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
 import java.io.ByteArrayInputStream;
@@ -101,6 +102,30 @@ class WgCommandLineHabitsTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("peers: 1 added, 0 removed, 0 updated, 1 unchanged" + System.lineSeparator());
         assertThat(gateway.node().engine().peer(OperateTest.pub(4)).orElseThrow().endpoint().ip().isLoopbackAddress()).isTrue();
+    }
+
+    @Test
+    void showListsTheKeysWhoseHandshakesWereRefused() throws Exception {
+        start();
+        PublicKey gw = gateway.node().publicKey();
+        // a client with a key the gateway does not know (allowlist): before, only a counter moved
+        try (PosternNode stranger = PosternNode.start(NodeConfig.builder(OperateTest.key(7))
+                .listenAddress(InetAddress.getLoopbackAddress())
+                .peer(PeerConfig.of(gw, Endpoint.of(InetAddress.getLoopbackAddress(), gateway.node().localEndpoint().port())))
+                .build())) {
+            stranger.engine().initiateHandshake(gw);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            String out = "";
+            while (!out.contains("recently refused keys")) {
+                assertThat(System.nanoTime()).as("refused key shown within 15 s").isLessThan(deadline);
+                Thread.sleep(50);
+                out = cli("", "show").out();
+            }
+            assertThat(out).contains("  " + OperateTest.pub(7).toBase64() + " from 127.0.0.1:" + stranger.localEndpoint().port());
+            // once it is a peer, it is no longer listed as refused
+            assertThat(cli("", "set", OperateTest.pub(7).toBase64(), "allowed-ips", "10.0.0.7/32").code()).isZero();
+            assertThat(cli("", "show").out()).doesNotContain("recently refused keys");
+        }
     }
 
     @Test

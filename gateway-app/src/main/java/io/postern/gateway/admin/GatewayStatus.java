@@ -17,14 +17,34 @@ import java.util.Objects;
  * @param policy         its session policy's name
  * @param now            the gateway's clock when the snapshot was taken
  * @param peers          every peer, ordered by public key
+ * @param refused        keys whose handshakes were refused recently, latest first
+ * @param ipDropped      the ip handler's drops by reason (lower case), those above zero
  */
 public record GatewayStatus(String publicKey, int listenPort, String listenEndpoint, String policy, Instant now,
-                            List<PeerView> peers) {
+                            List<PeerView> peers, List<Refused> refused, java.util.Map<String, Long> ipDropped) {
     public GatewayStatus {
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(now, "now");
         peers = List.copyOf(peers);
+        refused = List.copyOf(refused);
+        ipDropped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ipDropped));
     }
+
+    /** A status without refused keys or ip handler drops. */
+    public GatewayStatus(String publicKey, int listenPort, String listenEndpoint, String policy, Instant now,
+                         List<PeerView> peers) {
+        this(publicKey, listenPort, listenEndpoint, policy, now, peers, List.of(), java.util.Map.of());
+    }
+
+    /**
+     * A key whose handshake the gateway refused recently ({@code postern_refused}).
+     *
+     * @param publicKey base64
+     * @param endpoint  where its latest initiation came from
+     * @param at        when
+     * @param count     initiations refused
+     */
+    public record Refused(String publicKey, String endpoint, Instant at, long count) {}
 
     /**
      * One peer.
@@ -66,6 +86,8 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
         String policy = null;
         Instant now = null;
         List<PeerView> peers = new ArrayList<>();
+        List<Refused> refused = new ArrayList<>();
+        java.util.Map<String, Long> ipDropped = new java.util.LinkedHashMap<>();
         PeerBuilder peer = null;
         long handshakeSec = 0;
         try {
@@ -88,6 +110,18 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
                     case "postern_listen_endpoint" -> listenEndpoint = v;
                     case "postern_policy" -> policy = v;
                     case "postern_time_ms" -> now = Instant.ofEpochMilli(Long.parseLong(v));
+                    case "postern_ip_dropped" -> {
+                        String[] f = v.split(" ");
+                        if (f.length == 2) {
+                            ipDropped.put(f[0], Long.parseLong(f[1]));
+                        }
+                    }
+                    case "postern_refused" -> {
+                        String[] f = v.split(" ");
+                        if (f.length == 4) {
+                            refused.add(new Refused(f[0], f[1], Instant.ofEpochMilli(Long.parseLong(f[2])), Long.parseLong(f[3])));
+                        }
+                    }
                     case "endpoint" -> peer(peer).endpoint = v;
                     case "allowed_ip" -> peer(peer).allowedIps.add(v);
                     case "postern_configured" -> peer(peer).configured = Boolean.parseBoolean(v);
@@ -112,7 +146,7 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
             peers.add(peer.build());
         }
         return new GatewayStatus(publicKey == null ? "(unknown)" : publicKey, listenPort, listenEndpoint,
-                policy == null ? "(not a Postern gateway)" : policy, now == null ? Instant.now() : now, peers);
+                policy == null ? "(not a Postern gateway)" : policy, now == null ? Instant.now() : now, peers, refused, ipDropped);
     }
 
     /** @return the base64 form of a UAPI hex key */
