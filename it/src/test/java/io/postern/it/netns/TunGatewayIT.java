@@ -58,6 +58,12 @@ class TunGatewayIT {
      * and starts {@code bin/postern up} in the gateway namespace.
      */
     private static Process startGateway(Net net, WgKeys gatewayKeys, WgKeys... clients) throws IOException {
+        return startGateway(net, List.of(), gatewayKeys, clients);
+    }
+
+    /** @param wrapper a command the launcher runs under (e.g. setpriv), or empty */
+    private static Process startGateway(Net net, List<String> wrapper, WgKeys gatewayKeys, WgKeys... clients)
+            throws IOException {
         StringBuilder conf = new StringBuilder("""
                 [Interface]
                 PrivateKey = %s
@@ -77,9 +83,10 @@ class TunGatewayIT {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         Path image = Path.of(System.getProperty("postern.root.dir", ".")).resolve("gateway-app/target/image/bin/postern");
         assertThat(image).as("the gateway image (./mvnw -B package builds it)").isExecutable();
-        return new ProcessBuilder("ip", "netns", "exec", net.gateway(), image.toString(), "up", "--config",
-                file.toString(), "--data-dir", net.lab().dir().toString())
-                .redirectErrorStream(true).redirectOutput(net.log().toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.gateway()));
+        command.addAll(wrapper);
+        command.addAll(List.of(image.toString(), "up", "--config", file.toString(), "--data-dir", net.lab().dir().toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(net.log().toFile()).start();
     }
 
     private static String log(Net net) throws IOException {
@@ -191,6 +198,24 @@ class TunGatewayIT {
                     awaitLog(net, gateway, evicted, Duration.ofSeconds(5));
                 }
                 stop(net, gateway);
+            } finally {
+                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Without CAP_NET_ADMIN (dropped from the bounding set) the gateway refuses to start and says why. */
+    @Test
+    void withoutCapNetAdminTheGatewayRefusesToStartNamingTheCapability() throws Exception {
+        try (NetnsLab lab = NetnsLab.open()) {
+            Net net = network(lab);
+            Process gateway = startGateway(net, List.of("setpriv", "--bounding-set", "-net_admin"), WgKeys.generate());
+            try {
+                assertThat(gateway.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(gateway.exitValue()).as("exit code; log:\n%s", log(net)).isEqualTo(1);
+                assertThat(log(net)).contains("cannot create TUN interface " + net.tun()
+                        + ": operation not permitted: creating or attaching a TUN interface needs CAP_NET_ADMIN");
+                assertThat(lab.exec(net.gateway(), "ip", "link", "show", "dev", net.tun()).exitCode()).isNotZero();
             } finally {
                 gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
