@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Same-topology comparison: Postern's TUN gateway (Handler = tun) against wireguard-go as the gateway,
 # measured in the same run. Needs root, iproute2, nftables, wireguard-go, wireguard-tools, iperf3, jq,
-# and the gateway image (./mvnw -B -q -pl gateway-app -am package -DskipTests).
+# and the built gateway (./mvnw -B -q -pl gateway-app -am package -DskipTests), run on JDK 25 as ./postern runs it.
 #
 #   bench/tun-gateway.sh [SECONDS] [CRYPTO...]      e.g. bench/tun-gateway.sh 10 fastest bouncycastle
 #
@@ -15,8 +15,9 @@ set -euo pipefail
 secs="${1:-10}"; shift || true
 cryptos=("${@:-fastest}")
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-image="$here/gateway-app/target/image/bin/postern"
-[ -x "$image" ] || { echo "no gateway image: ./mvnw -B -q -pl gateway-app -am package -DskipTests" >&2; exit 1; }
+jdk="$("$here/.mvn/find-jdk25")"
+compgen -G "$here/gateway-app/target/postern-gateway-app-*.jar" >/dev/null && [ -d "$here/gateway-app/target/lib" ] \
+  || { echo "gateway not built: ./mvnw -B -q -pl gateway-app -am package -DskipTests" >&2; exit 1; }
 for t in ip nft wireguard-go wg iperf3 jq; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 1; }; done
 
 p="ptb$$"; p="${p:0:8}"
@@ -81,12 +82,21 @@ PublicKey = $cl_pub
 AllowedIPs = 198.19.0.2/32
 CONF
   chmod 600 "$work/gw.conf"
-  JAVA_OPTS="-Xlog:gc:file=$work/gc-$1.log" ip netns exec $g "$image" up --config "$work/gw.conf" --data-dir "$work" >"$work/gateway-$1.log" 2>&1 &
+  # a young generation large enough that the measured run needs no GC (the heap's growth is what it allocated)
+  gateway_is_jvm=1
+  # the JDK (not the jlink image, which has no jdk.jfr) on gateway-app's module path, as ./postern runs it,
+  # so that JFR can count the data-path threads' allocations
+  local jar
+  jar=$(ls "$here"/gateway-app/target/postern-gateway-app-*.jar | grep -v -e sources -e javadoc | head -1)
+  ip netns exec $g "$jdk/bin/java" -Dguice_bytecode_gen_option=DISABLED --enable-native-access=io.postern.handler.tun \
+    -Xlog:gc:file="$work/gc-current.log" --module-path "$jar:$here/gateway-app/target/lib" \
+    -m io.postern.gateway/io.postern.gateway.Main up --config "$work/gw.conf" --data-dir "$work" >"$work/gateway-$1.log" 2>&1 &
   gw_pid=$!
   for _ in $(seq 600); do grep -q "node started" "$work/gateway-$1.log" && return; sleep 0.1; done
   echo "postern did not start:"; cat "$work/gateway-$1.log"; exit 1
 }
 start_wggo() {
+  gateway_is_jvm=0
   # not through nsx: $! must be wireguard-go's own pid (ip netns exec execs it) for /proc/PID/stat
   ip netns exec $g wireguard-go -f $tun >"$work/wggo.log" 2>&1 &
   gw_pid=$!
@@ -95,18 +105,48 @@ start_wggo() {
   nsx $g ip addr add 198.19.0.1/24 dev $tun; nsx $g ip link set $tun mtu 1420 up
 }
 stop_gateway() { kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; nsx $g ip link del $tun 2>/dev/null || true; sleep 0.3; }
+# Bytes allocated by the data-path threads (UDP receive: decrypt + write to the TUN; TUN readers: encrypt +
+# send) between alloc_start and alloc_stop, from JFR's per-thread allocation counters (exact, no GC needed).
+alloc_start() { [ -n "$jdk" ] && [ "$gateway_is_jvm" = 1 ] && "$jdk/bin/jcmd" "$gw_pid" JFR.start name=alloc settings=none \
+  +jdk.ThreadAllocationStatistics#enabled=true +jdk.ObjectAllocationSample#enabled=true \
+  +jdk.ObjectAllocationSample#throttle=1000/s >/dev/null 2>&1 || true; }
+alloc_stop() { # label direction packets
+  [ -n "$jdk" ] && [ "$gateway_is_jvm" = 1 ] || return 0
+  "$jdk/bin/jcmd" "$gw_pid" JFR.stop name=alloc filename="$work/alloc.jfr" >/dev/null 2>&1 || return 0
+  local per_thread bytes
+  per_thread=$("$jdk/bin/jfr" print --json --events jdk.ThreadAllocationStatistics "$work/alloc.jfr" | jq -c '[.recording.events[]
+    | {t: .values.thread.javaName, a: .values.allocated} | select(.t | test("^postern-(udp-rx|tun-)"))]
+    | group_by(.t) | map({(.[0].t): ((map(.a) | max) - (map(.a) | min))}) | add // {}')
+  bytes=$(echo "$per_thread" | jq '[.[]] | add // 0')
+  awk "BEGIN{printf \"  %s %s: data-path threads allocated %d bytes over %d packets: %.3f B per packet\\n\", \"$1\", \"$2\", $bytes, $3, $bytes / $3}"
+  echo "    per thread: $per_thread"
+  # where it comes from: JFR's allocation samples on those threads, by class and the first frame outside java.*
+  "$jdk/bin/jfr" print --json --events jdk.ObjectAllocationSample "$work/alloc.jfr" | jq -r '[.recording.events[].values
+    | select(.eventThread.javaName | test("^postern-(udp-rx|tun-)"))
+    | {k: (.objectClass.name + " from " + ([.stackTrace.frames[] | .method.type.name + "." + .method.name
+        | select(test("^(java|jdk|sun)[./]") | not)] | first // "?")), w: .weight}]
+    | group_by(.k) | map({k: .[0].k, w: (map(.w) | add)}) | sort_by(-.w) | .[:6][] | "    sampled \(.w) B: \(.k)"' 
+}
+client_iperf() { # iperf3 from the client; retried while the server still finishes the previous test
+  local i
+  for i in 1 2 3 4 5; do
+    if nsx $c iperf3 "$@"; then return 0; fi
+    sleep 1
+  done
+  return 1
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$gw_pid/stat"; }
 
 measure() { # label
   local label=$1
   for _ in $(seq 30); do nsx $c ping -c1 -W1 198.18.6.2 >/dev/null 2>&1 && break; done
-  nsx $c iperf3 -c 198.18.6.2 -t 3 >/dev/null            # warm-up (JIT) and path check
-  nsx $c iperf3 -c 198.18.6.2 -u -l 1200 -b 50M -t 3 >/dev/null
+  client_iperf -c 198.18.6.2 -t 3 >/dev/null            # warm-up (JIT) and path check
+  client_iperf -c 198.18.6.2 -u -l 1200 -b 50M -t 3 >/dev/null
   local rtt tcp best=0 best_rate=none rate lost pps
   rtt=$(nsx $c ping -q -c 200 -i 0.01 198.18.6.2 | awk -F/ '/^rtt/ {print $5}')
-  tcp=$(nsx $c iperf3 -c 198.18.6.2 -t "$secs" -J | jq '.end.sum_received.bits_per_second / 1e6')
+  tcp=$(client_iperf -c 198.18.6.2 -t "$secs" -J | jq '.end.sum_received.bits_per_second / 1e6')
   for rate in 10 20 50 100 150 200 300 400 600 800 1000 1500 2000; do
-    out=$(nsx $c iperf3 -c 198.18.6.2 -u -l 1200 -b ${rate}M -t "$secs" -J)
+    out=$(client_iperf -c 198.18.6.2 -u -l 1200 -b ${rate}M -t "$secs" -J)
     lost=$(echo "$out" | jq '.end.sum.lost_percent')
     pps=$(echo "$out" | jq '(.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds')
     if awk "BEGIN{exit !($lost <= 1.0)}"; then best=$pps; best_rate=$rate; else break; fi
@@ -114,9 +154,15 @@ measure() { # label
   local t0 t1 out packets hz
   hz=$(getconf CLK_TCK)
   t0=$(cpu_ticks)
-  out=$(nsx $c iperf3 -c 198.18.6.2 -u -l 1200 -b 50M -t "$secs" -J)
+  out=$(client_iperf -c 198.18.6.2 -u -l 1200 -b 50M -t "$secs" -J)
   t1=$(cpu_ticks)
   packets=$(echo "$out" | jq '.end.sum.packets - .end.sum.lost_packets')
+  alloc_start
+  out=$(client_iperf -c 198.18.6.2 -u -l 1200 -b 50M -t "$secs" -J)
+  alloc_stop "$label" "peer -> tun" "$(echo "$out" | jq '.end.sum.packets - .end.sum.lost_packets')" >>"$work/alloc"
+  alloc_start
+  out=$(client_iperf -c 198.18.6.2 -u -l 1200 -b 50M -t "$secs" -R -J)
+  alloc_stop "$label" "tun -> peer" "$(echo "$out" | jq '.end.sum.packets - .end.sum.lost_packets')" >>"$work/alloc"
   local cpu_per_m
   cpu_per_m=$(awk "BEGIN{printf \"%.2f\", ($t1 - $t0) / $hz / ($packets / 1e6)}")
   printf '%-24s %10s %12.1f %14.0f %10s %14s\n' "$label" "$rtt" "$tcp" "$best" "$best_rate" "$cpu_per_m" | tee -a "$work/results"
@@ -125,14 +171,16 @@ measure() { # label
 echo "load: $(uptime)"
 printf '%-24s %10s %12s %14s %10s %14s\n' gateway "rtt ms" "tcp Mbit/s" "udp pps<=1%" "at Mbit/s" "cpu s/Mpkt@50M"
 start_client
-start_wggo; measure "wireguard-go"; stop_gateway
+if [ -z "${SKIP_WIREGUARD_GO:-}" ]; then start_wggo; measure "wireguard-go"; stop_gateway; fi
 for crypto in "${cryptos[@]}"; do
   start_postern "$crypto"; measure "postern tun ($crypto)"
-  gcs=$(grep -c "Pause Young" "$work/gc-$crypto.log" || true)
+  gcs=$(grep -c "Pause Young" "$work/gc-current.log" || true)
   stop_gateway
+  rm -f "$work/gc-current.log"
   echo "  postern ($crypto): $gcs young GC pauses in the whole run (-Xlog:gc)"
 done
 echo "load: $(uptime)"
+cat "$work/alloc" 2>/dev/null || true
 echo "ratios (postern / wireguard-go):"
 python3 - "$work/results" <<'PY'
 import sys
