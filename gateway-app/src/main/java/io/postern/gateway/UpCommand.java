@@ -55,7 +55,7 @@ final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "Interface name for wg (default: the config file's base name, like wg-quick: wg0.conf -> wg0).")
+            description = "Interface name for wg (default: the file's Name, else its base name, like wg-quick: wg0.conf -> wg0).")
     String name;
 
     @Option(names = "--uapi-dir", paramLabel = "DIR",
@@ -100,8 +100,9 @@ final class UpCommand implements Callable<Integer> {
             }
             nodeConfig = nodeConfig.toBuilder().listenPort(listenPort).build();
         }
-        Path uapiSocket = uapiSocket(file);
-        String ifname = interfaceName(name, file);
+        String ifname = name != null ? name : !nodeConfig.interfaceName().isEmpty() ? nodeConfig.interfaceName()
+                : interfaceName(null, file);
+        Path uapiSocket = uapiSocket(file, ifname);
         WgQuickConfigParser.Hooks hooks = parsed.hooks();
         if (!hooks.isEmpty() && !allowHooks) {
             LOG.warn("{}: PreUp/PostUp/PreDown/PostDown: not applied by Postern (they run commands; start with "
@@ -206,7 +207,7 @@ final class UpCommand implements Callable<Integer> {
                         + "change " + where + " or start with up --listen-port PORT", e);
     }
 
-    /** @return the interface name: --name, else the config file's base name without {@code .conf} */
+    /** @return the interface name: {@code option}, else the config file's base name without {@code .conf} */
     static String interfaceName(String option, Path configFile) {
         if (option != null) {
             return option;
@@ -219,8 +220,7 @@ final class UpCommand implements Callable<Integer> {
      * @return where to serve the UAPI: in --uapi-dir or $POSTERN_UAPI_DIR (which must work), else in
      *         /var/run/wireguard when it exists writable or can be created; else null, with one line saying why
      */
-    private Path uapiSocket(Path configFile) {
-        String ifname = interfaceName(name, configFile);
+    private Path uapiSocket(Path configFile, String ifname) {
         if (!UapiServer.INTERFACE_NAME.matcher(ifname).matches()) {
             throw new ConfigException(configFile.toString(), 0, null, "'" + ifname + "' (from " + (name != null ? "--name"
                     : "the file's name") + ") is not an interface name wg accepts (1-15 of a-z A-Z 0-9 _ = + . -): "

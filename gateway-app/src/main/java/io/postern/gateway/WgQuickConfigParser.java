@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Parses the wg-quick INI format (wg-quick(8), wg(8) "CONFIGURATION FILE FORMAT") into a
  * {@link NodeConfig}: one {@code [Interface]} with {@code PrivateKey}, {@code ListenPort},
  * {@code Address} and Postern's keys ({@code SessionPolicy}, {@code CryptoProvider},
- * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}),
+ * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}, {@code Name}, {@code MTU}),
  * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
  * and {@code PersistentKeepalive}.
@@ -35,7 +35,7 @@ import java.util.function.Function;
  * ({@code Address}, {@code AllowedIPs}) take comma-separated values and may repeat. Stricter than
  * wg-quick: an unknown section or key, a repeated single-valued key, a key without a value and a
  * duplicate peer are errors, so nothing is silently ignored. Every wg-quick {@code [Interface]} key is
- * accepted: {@code MTU}, {@code DNS}, {@code Table}, {@code FwMark} and {@code SaveConfig} are read,
+ * accepted: {@code MTU} is used by the handlers that make an interface (see {@link NodeConfig#mtu()}); {@code DNS}, {@code Table}, {@code FwMark} and {@code SaveConfig} are read,
  * checked and reported once as not applied by Postern ({@link Parsed#notApplied()});
  * {@code PreUp/PostUp/PreDown/PostDown} are kept as {@link Hooks}, which {@code up} runs only with
  * {@code --allow-hooks} (on a hook line only {@code #} starts a comment: shell commands use ';').
@@ -49,6 +49,10 @@ import java.util.function.Function;
  */
 final class WgQuickConfigParser {
     private static final int MAX_PORT = 65535;
+    /** wg-quick's pattern for an interface name (Linux allows 15 characters). */
+    private static final String INTERFACE_NAME = "[A-Za-z0-9_=+.-]{1,15}";
+    private static final int MIN_MTU = 68;
+    private static final int MAX_MTU = 65_535 - 32 - 16;
 
     /** BROKEN: after a section header in error, whose lines are skipped (their errors would only follow from it). */
     private enum Section { NONE, INTERFACE, PEER, BROKEN }
@@ -60,6 +64,8 @@ final class WgQuickConfigParser {
     private int listenPort;
     private InetAddress listenAddress;
     private InetSocketAddress metricsListen;
+    private String interfaceName;
+    private int mtu;
     private final List<IpPrefix> addresses = new ArrayList<>();
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
@@ -312,20 +318,24 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 metricsListen = metricsListen(line, key, value);
             }
+            case "name" -> {
+                once(interfaceKeysSeen, line, key);
+                if (!value.matches(INTERFACE_NAME)) {
+                    throw new ConfigException(file, line, key, "'" + value + "' is not an interface name "
+                            + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
+                }
+                interfaceName = value;
+            }
+            case "mtu" -> {
+                once(interfaceKeysSeen, line, key);
+                mtu = mtu(line, key, value);
+            }
             case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
                     throw new ConfigException(file, line, key, "'" + value + "' is not a plugin name (letters, digits, '.', '_', '-')");
                 }
                 plugins.put(k, value);
-            }
-            case "mtu" -> {
-                once(interfaceKeysSeen, line, key);
-                int mtu = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
-                if (mtu < 68 || mtu > MAX_PORT) {
-                    throw new ConfigException(file, line, key, "'" + value + "' is not an MTU (68-65535)");
-                }
-                notApplied(line, key, "Postern has no tunnel interface whose MTU it would set");
             }
             case "dns" -> {
                 list(line, key, value); // IP addresses and search domains: resolvconf's business, not Postern's
@@ -355,7 +365,7 @@ final class WgQuickConfigParser {
             case "preup", "postup", "predown", "postdown" -> hooks.computeIfAbsent(k, x -> new ArrayList<>()).add(value);
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
                     + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
-                    + "MetricsListen, and wg-quick's MTU, DNS, Table, FwMark, SaveConfig, PreUp, PostUp, PreDown, PostDown");
+                    + "MetricsListen, Name, MTU, and wg-quick's DNS, Table, FwMark, SaveConfig, PreUp, PostUp, PreDown, PostDown");
         }
     }
 
@@ -401,7 +411,8 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
         NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress)
-                .metricsListen(metricsListen);
+                .metricsListen(metricsListen).mtu(mtu)
+                .interfaceName(interfaceName != null ? interfaceName : baseName(file));
         addresses.forEach(builder::address);
         plugin("sessionpolicy", builder::sessionPolicy);
         plugin("cryptoprovider", builder::cryptoProvider);
@@ -488,6 +499,21 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, line, key, "'" + value + "' is not a port number (1-" + MAX_PORT + ")");
         }
         return port;
+    }
+
+    /** {@code MTU = 1420}: from the IPv4 minimum (68) to the largest payload one WireGuard message carries. */
+    private int mtu(int line, String key, String value) {
+        int v = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
+        if (v < MIN_MTU || v > MAX_MTU) {
+            throw new ConfigException(file, line, key, "'" + value + "' is not an MTU (" + MIN_MTU + "-" + MAX_MTU + ")");
+        }
+        return v;
+    }
+
+    /** @return the file's name without directory and {@code .conf}: wg-quick's interface name for it */
+    static String baseName(String file) {
+        String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+        return name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
     }
 
     private InetAddress listenAddress(int line, String key, String value) {
