@@ -174,6 +174,7 @@ final class GatewayAdmin implements UapiDevice {
         }
         // the configured peers as they will be, and the peers to remove
         Map<PublicKey, PeerConfig> next = new LinkedHashMap<>(configured);
+        Map<PublicKey, String> newNames = new HashMap<>();
         Set<PublicKey> removed = new HashSet<>();
         if (request.replacePeers()) {
             next.clear();
@@ -195,6 +196,9 @@ final class GatewayAdmin implements UapiDevice {
             }
             removed.remove(key);
             PeerConfig changed = change(next.getOrDefault(key, PeerConfig.of(key, null)), p);
+            if (p.name() != null) {
+                newNames.put(key, p.name());
+            }
             next.put(key, changed);
             for (UapiSet.AllowedIp ip : p.allowedIps()) {
                 if (!ip.remove()) {
@@ -224,6 +228,11 @@ final class GatewayAdmin implements UapiDevice {
                 updated++;
             }
         }
+        newNames.forEach((k, v) -> {
+            if (next.containsKey(k)) {
+                names.put(k, v);
+            }
+        });
         LOG.info("config changed source=uapi added={} removed={} updated={} unchanged={}", added, removedCount, updated,
                 unchanged);
     }
