@@ -74,6 +74,11 @@ final class UpCommand implements Callable<Integer> {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
         NodeConfig nodeConfig = NodeConfig.load(file);
+        int warmup = HandshakeWarmup.handshakes(parent.env);
+        if (warmup < 0) {
+            throw new ConfigException(HandshakeWarmup.ENV + ": not a number of handshakes: '"
+                    + parent.env.get(HandshakeWarmup.ENV) + "' (0 turns the warm-up off)");
+        }
         RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir());
         PosternNode node = gateway.node();
 
@@ -90,6 +95,8 @@ final class UpCommand implements Callable<Integer> {
                 .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
                         m.address().getPort())) + MetricsServer.PATH).orElse(""));
         parent.out.flush();
+        // after "listening on:": the warm-up never delays readiness, it only shortens the first handshakes
+        node.startWarmup(warmup);
         stopped.await();
         return 0;
     }
