@@ -7,6 +7,9 @@
 #   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration
 #   POSTERN_JAVA_OPTS=               extra JVM options for the Postern gateway (JAVA_OPTS of bin/postern)
 #   SKIP_RECONNECT=1 / SKIP_HUB=1    run one scenario only
+#   CAPTURE=1                        also capture the gateway's veth (tshark) during each reconnect and
+#                                    print the gateway-side steps: initiation in → response out, and
+#                                    first data in → its reply out (where the reconnect's time goes)
 #
 # Network (all in namespaces this script creates and removes, addresses in 198.18.0.0/15 only):
 # the gateway namespace (198.18.0.1 on its veth, tunnel address 198.19.0.1/24), a NAT router
@@ -156,6 +159,28 @@ first_ping_ms() { # host target -> RTT of one ping in ms, or "lost"
   echo "$out" | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | head -1 | grep . || echo lost
 }
 
+# tshark on the gateway's veth while peer B reconnects; capture_steps prints, in ms, the gateway's
+# time from B's initiation in to its response out, from B's first data packet in to the gateway's
+# first data packet out after it, and the peer's time from response to first data (frame times).
+cap_pid=""
+capture_start() {
+  rm -f "$work/cap.pcap" "$work/cap.err"
+  ip netns exec "$gw" tshark -q -i "${p}g" -f "udp port 51820" -w "$work/cap.pcap" 2>"$work/cap.err" &
+  cap_pid=$!; pids+=("$cap_pid")
+  local n=0
+  until grep -q "Capturing on" "$work/cap.err" 2>/dev/null; do
+    n=$((n + 1)); [ "$n" -lt 3000 ] || { echo "tshark did not start" >&2; exit 1; }
+    sleep 0.01
+  done
+}
+capture_steps() {
+  sleep 0.2; stop_pid "$cap_pid"
+  tshark -r "$work/cap.pcap" -d udp.port==51820,wg -T fields -e frame.time_epoch -e wg.type -e udp.dstport 2>/dev/null |
+    awk '$2 == 1 && !i {i = $1} $2 == 2 && i && !r {r = $1} $2 == 4 && $3 == 51820 && r && !d {d = $1; next}
+         $2 == 4 && $3 != 51820 && d && !o {o = $1}
+         END {printf "%.2f | %.2f | %.2f", (r-i)*1000, (d-r)*1000, (o-d)*1000}'
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport $transport, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
@@ -166,8 +191,13 @@ echo "# image: $image ($(du -sm "$image" | cut -f1) MB), wireguard-go $(wireguar
 if [ -z "${SKIP_RECONNECT:-}" ]; then
   : >"$work/r-postern"; : >"$work/r-wggo"; : >"$work/ready-postern"; : >"$work/first-postern"; : >"$work/first-wggo"
   echo
-  echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms |"
-  echo "|---:|---|---:|---:|---:|"
+  if [ -n "${CAPTURE:-}" ]; then
+    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms | gateway: initiation in → response out ms | peer: response in → first data out ms | gateway: first data in → reply out ms |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+  else
+    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms |"
+    echo "|---:|---|---:|---:|---:|"
+  fi
   for r in $(seq 1 "$rounds"); do
     for kind in postern wggo; do
       [ $((r % 2)) -eq 0 ] && kind=$([ "$kind" = postern ] && echo wggo || echo postern)  # A/B, then B/A
@@ -177,11 +207,14 @@ if [ -z "${SKIP_RECONNECT:-}" ]; then
       peer_up "$h0" "${p}a" "$ka" 198.19.0.2/24 "$gpub"; apid=$wggo_pid
       ta=$(first_ping_ms "$h0" 198.19.0.1)
       peer_down "$h0" "${p}a" "$apid"
+      [ -n "${CAPTURE:-}" ] && capture_start
       peer_up "$h0" "${p}b" "$kb" 198.19.0.3/24 "$gpub"; bpid=$wggo_pid
       tb=$(first_ping_ms "$h0" 198.19.0.1)
+      steps=""
+      [ -n "${CAPTURE:-}" ] && steps=$(capture_steps)
       peer_down "$h0" "${p}b" "$bpid"
       gw_stop
-      echo "| $r | $kind | $gw_ready_ms | $ta | $tb |"
+      echo "| $r | $kind | $gw_ready_ms | $ta | $tb |${steps:+ $steps |}"
       echo "$tb" | grep -v lost >>"$work/r-$kind" || true
       echo "$ta" | grep -v lost >>"$work/first-$kind" || true
       [ "$kind" = postern ] && echo "$gw_ready_ms" >>"$work/ready-postern"

@@ -157,8 +157,11 @@ public final class AotTraining {
                 replies.add(java.util.Arrays.copyOfRange(buf, off, off + len));
             }
         };
+        // the clients use udp-linux where it runs (the gateway the default udp), so both transports are trained
+        String transport = round % 2 == 0 && PluginRegistry.load().transports().names().contains("udp-linux")
+                ? "udp-linux" : NodeConfig.DEFAULT_TRANSPORT;
         NodeConfig config = NodeConfig.builder(key.privateKey()).listenAddress(InetAddress.getLoopbackAddress())
-                .listenPort(port).address(IpPrefix.parse("198.19.0." + host + "/24")).handler(capture)
+                .listenPort(port).transport(transport).address(IpPrefix.parse("198.19.0." + host + "/24")).handler(capture)
                 .admission("allowlist")
                 .peer(new PeerConfig(gateway, PresharedKey.NONE, List.of(IpPrefix.parse("198.19.0.0/24")), gw,
                         Duration.ZERO))

@@ -35,9 +35,9 @@ final class HandshakeWarmup {
     /** The environment variable giving the number of warm-up handshakes (0: no warm-up). */
     static final String ENV = "POSTERN_WARMUP";
     /** Handshakes by default: enough for the JIT to compile the hot crypto (measured in BENCHMARKS.md). */
-    static final int DEFAULT_HANDSHAKES = 300;
+    static final int DEFAULT_HANDSHAKES = 64;
     /** The warm-up stops after this long even if not done (a slow or busy machine). */
-    static final Duration TIME_LIMIT = Duration.ofSeconds(3);
+    static final Duration TIME_LIMIT = Duration.ofSeconds(2);
     /** Name of the warm-up thread. */
     static final String THREAD_NAME = "postern-warmup";
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeWarmup.class);
