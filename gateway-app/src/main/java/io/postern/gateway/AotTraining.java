@@ -1,7 +1,7 @@
 package io.postern.gateway;
 
 import io.postern.engine.PeerConfig;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -89,8 +89,8 @@ public final class AotTraining {
     private static boolean train(long deadline) throws Exception {
         Path dir = Files.createTempDirectory("postern-aot-training");
         X25519 x25519 = PluginRegistry.load().crypto().select(NodeConfig.DEFAULT_CRYPTO_PROVIDER).x25519();
-        KeyPair gateway = x25519.generateKeyPair();
-        List<KeyPair> clients = new ArrayList<>();
+        StaticKeyPair gateway = x25519.generateKeyPair();
+        List<StaticKeyPair> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             clients.add(x25519.generateKeyPair());
         }
@@ -138,7 +138,7 @@ public final class AotTraining {
     }
 
     /** One client incarnation: connect from {@code port}, ping the gateway with 64 and 1,200 bytes, stop. */
-    private static boolean client(KeyPair key, int host, PublicKey gateway, Endpoint gw, int port, int round)
+    private static boolean client(StaticKeyPair key, int host, PublicKey gateway, Endpoint gw, int port, int round)
             throws IOException, InterruptedException {
         LinkedBlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
         PacketHandler capture = new PacketHandler() {

@@ -1,13 +1,13 @@
 package io.postern.gateway;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.spi.crypto.AeadKey;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
-import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
 import io.postern.spi.crypto.HandshakeResult;
 import java.time.Duration;
@@ -90,8 +90,8 @@ final class HandshakeWarmup {
      */
     static int run(CryptoProvider crypto, HandshakeProtocolFactory factory, int handshakes, LongSupplier nanos,
                    long deadlineNanos) {
-        KeyPair initiatorKey = crypto.x25519().generateKeyPair();
-        KeyPair responderKey = crypto.x25519().generateKeyPair();
+        StaticKeyPair initiatorKey = crypto.x25519().generateKeyPair();
+        StaticKeyPair responderKey = crypto.x25519().generateKeyPair();
         HandshakeProtocol initiator = factory.create(crypto, initiatorKey);
         HandshakeProtocol responder = factory.create(crypto, responderKey);
         byte[] timestamp = new byte[HandshakeProtocol.TIMESTAMP_LENGTH];
@@ -110,7 +110,7 @@ final class HandshakeWarmup {
                 HandshakeProtocol.Response response = value(resp.respond(PresharedKey.NONE, ~done, null));
                 resp.destroy();
                 byte[] answer = response.message();
-                TransportKeys initiatorKeys = value(init.consumeResponse(answer, 0, answer.length));
+                SessionKeys initiatorKeys = value(init.consumeResponse(answer, 0, answer.length));
                 init.destroy();
                 try {
                     for (int size : PACKET_SIZES) {

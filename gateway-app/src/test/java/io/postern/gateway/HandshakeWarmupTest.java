@@ -3,7 +3,7 @@ package io.postern.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
@@ -39,7 +39,7 @@ class HandshakeWarmupTest {
             }
 
             @Override
-            public HandshakeProtocol create(CryptoProvider primitives, KeyPair localStatic) {
+            public HandshakeProtocol create(CryptoProvider primitives, StaticKeyPair localStatic) {
                 HandshakeProtocol real = handshakes.create(primitives, localStatic);
                 return (HandshakeProtocol) Proxy.newProxyInstance(HandshakeProtocol.class.getClassLoader(),
                         new Class<?>[] {HandshakeProtocol.class}, (proxy, method, args) ->
