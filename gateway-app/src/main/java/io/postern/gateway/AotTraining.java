@@ -30,6 +30,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training run of the image's AOT cache (JDK 25, JEP 483/514/515): {@code build-image.sh} runs it
@@ -51,6 +53,7 @@ public final class AotTraining {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration REPLY_WAIT = Duration.ofSeconds(5);
     private static final String TUNNEL_GATEWAY = "198.19.0.1";
+    private static final Logger LOG = LoggerFactory.getLogger(AotTraining.class);
     private static final Pattern LISTENING = Pattern.compile("listening on: \\S+ (\\S+):(\\d+)");
 
     private AotTraining() {}
@@ -69,7 +72,7 @@ public final class AotTraining {
         Thread watchdog = Thread.ofPlatform().daemon(true).name("postern-aot-training-deadline").start(() -> {
             try {
                 Thread.sleep(DEADLINE.plusSeconds(5));
-                System.err.println("aot training: deadline passed, exiting");
+                LOG.warn("aot training: deadline passed, exiting");
                 System.exit(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -79,7 +82,7 @@ public final class AotTraining {
         try {
             code = train(deadline) ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("aot training failed: " + e);
+            LOG.warn("aot training failed", e);
             code = 1;
         }
         watchdog.interrupt();
@@ -109,11 +112,12 @@ public final class AotTraining {
         LineWatch out = new LineWatch();
         Thread up = Thread.ofPlatform().daemon(true).name("postern-aot-training-up").start(() ->
                 Main.run(new String[] {"up", "--config", conf.toString(), "--data-dir", dir.toString()},
-                        InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                        InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new LogLines(), true, StandardCharsets.UTF_8),
                         Map.of()));
         Matcher m = out.await(LISTENING, deadline);
         if (m == null) {
-            System.err.println("aot training: the gateway did not report its port" + (up.isAlive() ? "" : " (it exited)"));
+            LOG.warn("aot training: the gateway did not report its port{}", up.isAlive() ? "" : " (it exited)");
             return false;
         }
         Endpoint gw = Endpoint.of(InetAddress.getByName(m.group(1)), Integer.parseInt(m.group(2)));
@@ -126,7 +130,7 @@ public final class AotTraining {
                 answered++;
             }
         }
-        System.err.println("aot training: " + answered + " of " + ROUNDS + " client restarts answered");
+        LOG.info("aot training: {} of {} client restarts answered", answered, ROUNDS);
         return answered == ROUNDS;
     }
 
@@ -176,6 +180,21 @@ public final class AotTraining {
             }
         }
         return ok;
+    }
+
+    /** The CLI's error stream during training, as log lines. */
+    private static final class LogLines extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                LOG.warn("aot training: postern up: {}", line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
     }
 
     /** The gateway's stdout, searched line by line. */
