@@ -21,8 +21,10 @@
 #    peer A (key A, 198.19.0.2) connects and pings the gateway, A is killed and peer B starts on the
 #    same host and port with a new key (198.19.0.3): the NAT maps it to the same public IP:port A
 #    had. Measured: the RTT of B's first ping to the gateway (ping's time=, which includes the
-#    handshake wireguard-go does before sending the queued echo request). Printed: each round, the
-#    medians and the ratio Postern ÷ wireguard-go.
+#    handshake wireguard-go does before sending the queued echo request), and the CPU time the gateway
+#    process used meanwhile (all its threads, /proc/PID/task/*/schedstat: a figure the machine's load
+#    does not inflate the way it inflates wall time). Printed: each round, the medians and the ratios
+#    Postern ÷ wireguard-go.
 # 2. Hub: both peers connected to the gateway, iperf3 from host 0 to host 1 through it: UDP with
 #    1,200-byte datagrams at the highest offered rate of a short ladder with ≤ 1 % loss, and TCP.
 #    Measured: packets/s forwarded and the gateway process's CPU seconds (utime + stime from
@@ -181,6 +183,8 @@ capture_steps() {
          END {printf "%.2f | %.2f | %.2f", (r-i)*1000, (d-r)*1000, (o-d)*1000}'
 }
 
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport $transport, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
@@ -189,14 +193,14 @@ echo "# image: $image ($(du -sm "$image" | cut -f1) MB), wireguard-go $(wireguar
 
 # ---------------------------------------------------------------- 1. reconnect after restart
 if [ -z "${SKIP_RECONNECT:-}" ]; then
-  : >"$work/r-postern"; : >"$work/r-wggo"; : >"$work/ready-postern"; : >"$work/first-postern"; : >"$work/first-wggo"
+  : >"$work/r-postern"; : >"$work/r-wggo"; : >"$work/cpu-postern"; : >"$work/cpu-wggo"; : >"$work/ready-postern"; : >"$work/first-postern"; : >"$work/first-wggo"
   echo
   if [ -n "${CAPTURE:-}" ]; then
-    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms | gateway: initiation in → response out ms | peer: response in → first data out ms | gateway: first data in → reply out ms |"
-    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms | gateway CPU ms meanwhile | gateway: initiation in → response out ms | peer: response in → first data out ms | gateway: first data in → reply out ms |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   else
-    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms |"
-    echo "|---:|---|---:|---:|---:|"
+    echo "| round | gateway | gateway ready ms | A first ping ms | B (restarted, new key) first ping ms | gateway CPU ms meanwhile |"
+    echo "|---:|---|---:|---:|---:|---:|"
   fi
   for r in $(seq 1 "$rounds"); do
     for kind in postern wggo; do
@@ -208,13 +212,16 @@ if [ -z "${SKIP_RECONNECT:-}" ]; then
       ta=$(first_ping_ms "$h0" 198.19.0.1)
       peer_down "$h0" "${p}a" "$apid"
       [ -n "${CAPTURE:-}" ] && capture_start
+      c0=$(cpu_ns "$gw_pid")
       peer_up "$h0" "${p}b" "$kb" 198.19.0.3/24 "$gpub"; bpid=$wggo_pid
       tb=$(first_ping_ms "$h0" 198.19.0.1)
+      cb=$(awk -v a="$c0" -v b="$(cpu_ns "$gw_pid")" 'BEGIN{printf "%.1f", (b-a)/1e6}')
       steps=""
       [ -n "${CAPTURE:-}" ] && steps=$(capture_steps)
       peer_down "$h0" "${p}b" "$bpid"
       gw_stop
-      echo "| $r | $kind | $gw_ready_ms | $ta | $tb |${steps:+ $steps |}"
+      echo "| $r | $kind | $gw_ready_ms | $ta | $tb | $cb |${steps:+ $steps |}"
+      echo "$cb" >>"$work/cpu-$kind"
       echo "$tb" | grep -v lost >>"$work/r-$kind" || true
       echo "$ta" | grep -v lost >>"$work/first-$kind" || true
       [ "$kind" = postern ] && echo "$gw_ready_ms" >>"$work/ready-postern"
@@ -225,6 +232,8 @@ if [ -z "${SKIP_RECONNECT:-}" ]; then
   echo "| measure | Postern median | wireguard-go median | Postern ÷ wireguard-go |"
   echo "|---|---:|---:|---:|"
   echo "| restarted peer's first ping (reconnect), ms | $mp | $mw | $(awk -v a="$mp" -v b="$mw" 'BEGIN{printf "%.2f", a/b}') |"
+  cp=$(median <"$work/cpu-postern"); cw=$(median <"$work/cpu-wggo")
+  echo "| gateway CPU time during that reconnect, ms | $cp | $cw | $(awk -v a="$cp" -v b="$cw" 'BEGIN{printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a/b : 0)}') |"
   fp=$(median <"$work/first-postern"); fw=$(median <"$work/first-wggo")
   echo "| first peer's first ping on the fresh gateway, ms | $fp | $fw | $(awk -v a="$fp" -v b="$fw" 'BEGIN{printf "%.2f", a/b}') |"
   echo "| gateway start → ready (Postern: 'listening on:'), ms | $(median <"$work/ready-postern") | — | — |"
