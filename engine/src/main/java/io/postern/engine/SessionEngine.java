@@ -5,6 +5,7 @@ import io.postern.spi.GatewayEventListener;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.net.IpPrefix;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.Transport;
@@ -58,6 +59,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
+    private volatile List<IpPrefix> interfacePrefixes = List.of();
+    private volatile String interfaceName = "";
+    private volatile int mtu;
     private ScheduledExecutorService timerThread;
     private volatile boolean closed;
 
@@ -155,7 +159,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private synchronized void rebuildRoutes() {
-        Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
+        Map<PublicKey, List<IpPrefix>> byPeer = new HashMap<>();
         for (Peer p : state.peers.values()) {
             if (p.configured() && !p.removed()) {
                 byPeer.put(p.key(), p.allowedIps());
@@ -172,9 +176,43 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         interfaceAddresses = List.copyOf(addresses);
     }
 
+    /**
+     * Sets what a packet handler that owns a network interface needs ({@code Name}, {@code MTU},
+     * {@code Address}); also sets {@link #interfaceAddresses()} to the prefixes' addresses. Call it
+     * before {@link #start}.
+     *
+     * @param name     the interface name, or {@code ""} for none
+     * @param mtu      the MTU, or 0 for the handler's default
+     * @param prefixes the {@code Address} prefixes as written
+     */
+    public void setInterface(String name, int mtu, List<IpPrefix> prefixes) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
+        }
+        this.interfaceName = Objects.requireNonNull(name, "name");
+        this.mtu = mtu;
+        this.interfacePrefixes = List.copyOf(prefixes);
+        setInterfaceAddresses(interfacePrefixes.stream().map(IpPrefix::address).toList());
+    }
+
     @Override
     public List<InetAddress> interfaceAddresses() {
         return interfaceAddresses;
+    }
+
+    @Override
+    public List<IpPrefix> interfacePrefixes() {
+        return interfacePrefixes;
+    }
+
+    @Override
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
     }
 
     @Override
@@ -402,13 +440,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         state.events.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Stops timers, zeroes every key; does not close the transport. */
+    /** Stops the packet handler and the timers, zeroes every key; does not close the transport. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        try {
+            state.services.handler().stop();
+        } catch (RuntimeException e) {
+            LOG.warn("packet handler {} failed to stop", state.services.handler().name(), e);
+        }
         handshakes.close();
         if (timerThread != null) {
             timerThread.shutdownNow();
