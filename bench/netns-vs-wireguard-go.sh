@@ -242,8 +242,12 @@ fi
 
 # ---------------------------------------------------------------- 2. hub
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# packets received + sent on the gateway's veth (/proc/net/dev: "name: rx_bytes rx_packets … tx_bytes tx_packets …")
-gw_packets() { x "$gw" awk -v d="${p}g" '{sub(/^ */, ""); split($0, f, /[: ]+/); if (f[1] == d) print f[3] + f[11]}' /proc/net/dev; }
+# The gateway's datagrams in + out, counted where they are single datagrams: on the two peers' veths
+# (each peer talks only to the gateway; its wireguard-go sends and receives one datagram per packet).
+# Not on the gateway's own veth: with UDP GSO one sent "packet" there can carry up to 64 datagrams.
+# (/proc/net/dev: "name: rx_bytes rx_packets … tx_bytes tx_packets …")
+dev_packets() { x "$1" awk -v d="$2" '{sub(/^ */, ""); split($0, f, /[: ]+/); if (f[1] == d) print f[3] + f[11]}' /proc/net/dev; }
+gw_packets() { echo $(( $(dev_packets "$h0" "${p}e0") + $(dev_packets "$h1" "${p}e1") )); }
 hz=$(getconf CLK_TCK)
 
 hub_measure() { # kind label iperf-args... -> one table row
@@ -290,9 +294,9 @@ if [ -z "${SKIP_HUB:-}" ]; then
   done
   echo
   echo "Hub: iperf3 host 0 → host 1 through the gateway, $hub_secs s each (uptime: $(uptime | sed 's/.*load/load/'))"
-  echo "| gateway | traffic | gateway veth packets/s (in+out) | Mbit/s received | loss % | gateway CPU s | CPU s per million packets |"
+  echo "| gateway | traffic | gateway datagrams/s (in+out) | Mbit/s received | loss % | gateway CPU s | CPU s per million datagrams |"
   echo "|---|---|---:|---:|---:|---:|---:|"
-  sed 's/^/| /; s/|/ | /g; s/$/ |/' "$work/hub"
+  awk -F'|' '{printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print ""}' "$work/hub"
   ok() { awk -F'|' '$5 == "—" || $5 + 0 <= 1.0' "$work/hub"; } # rows within 1 % loss (TCP has none)
   ratio() { # label -> "CPU per packet P÷W, packets/s P÷W" at that label, when both gateways have it within 1 % loss
     local rp rw
