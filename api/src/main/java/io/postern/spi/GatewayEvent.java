@@ -4,6 +4,7 @@ import io.postern.event.DropReason;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import java.time.Instant;
+import java.util.Locale;
 
 /** Something that happened to a session. Events are immutable and carry no key material. */
 public sealed interface GatewayEvent {
@@ -21,7 +22,18 @@ public sealed interface GatewayEvent {
 
     /** A new identity performed an authenticated handshake at an endpoint bound to another identity. */
     record IdentityChangedAtEndpoint(Endpoint endpoint, PublicKey incumbent, PublicKey newcomer, String policy,
-                                     PolicyDecision decision, Instant at) implements GatewayEvent {}
+                                     PolicyDecision decision, Instant at) implements GatewayEvent {
+        /**
+         * @return the decision as {@code show} prints it for {@code peer}, the incumbent or the
+         *         newcomer: "accept-and-keep-both by keep-both: Ab3d… appeared at 198.18.0.2:51820"
+         *         and "… by keep-both: took over 198.18.0.2:51820 from Xy9z…"
+         */
+        public String describeFor(PublicKey peer) {
+            String d = decision.name().toLowerCase(Locale.ROOT).replace('_', '-') + " by " + policy + ": ";
+            return peer.equals(incumbent) ? d + newcomer.shortForm() + " appeared at " + endpoint
+                    : d + "took over " + endpoint + " from " + incumbent.shortForm();
+        }
+    }
 
     /** A session was evicted: its keys were zeroed, its endpoint binding removed. */
     record SessionEvicted(PublicKey evicted, PublicKey replacement, Endpoint endpoint, String reason, Instant at)
