@@ -16,6 +16,7 @@ import io.postern.gateway.wiring.TransportModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.spi.PacketHandler;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -169,6 +170,16 @@ public final class PosternNode implements AutoCloseable {
     /** @return this node's static public key */
     public PublicKey publicKey() {
         return publicKey;
+    }
+
+    /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */
+    long transportErrors() {
+        return transport.errors();
+    }
+
+    /** @return the packet handler in use */
+    PacketHandler handler() {
+        return plugins.handler();
     }
 
     /** @return the name of the session policy in use */
