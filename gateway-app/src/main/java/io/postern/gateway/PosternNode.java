@@ -86,7 +86,7 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
-        // a slow or stuck policy must not stall the receive loop: decisions get a time budget
+        // a slow or stuck policy must not stall the handshake worker: decisions get a time budget
         TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(

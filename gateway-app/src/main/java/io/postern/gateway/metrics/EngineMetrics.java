@@ -92,7 +92,7 @@ public final class EngineMetrics {
                 "Sessions evicted because a new identity confirmed a session at their endpoint.", c.staleSessionsEvicted());
         counter(t, "postern_cookie_replies_sent_total", "Cookie replies sent to handshakes without a valid mac2 "
                 + "(under load).", c.cookieRepliesSent());
-        counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME (90 s) "
+        counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME "
                 + "without a response.", c.handshakesAbandoned());
         counter(t, "postern_half_open_evicted_total", "Unconfirmed handshakes dropped to keep the half-open and "
                 + "dynamic-peer bounds.", c.halfOpenEvicted());
