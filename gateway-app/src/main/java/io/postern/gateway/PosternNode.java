@@ -6,13 +6,8 @@ import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.spi.GatewayEventListener;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -90,13 +85,9 @@ public final class PosternNode implements AutoCloseable {
         TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, config.clock()),
-                new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(policy, plugins.fallbackPolicy()),
-                new AdmissionModule(plugins.admission()),
-                new HandlerModule(plugins.handler()),
-                new TransportModule(plugins.transport()),
-                new EngineModule());
+                new PluginModule(plugins.crypto(), plugins.handshakes(), policy, plugins.admission(), plugins.handler(),
+                        plugins.transport()),
+                new EngineModule(identity, config.clock(), plugins.fallbackPolicy()));
         SessionEngine engine;
         try {
             engine = injector.getInstance(SessionEngine.class);
