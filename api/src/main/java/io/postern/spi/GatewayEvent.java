@@ -1,5 +1,6 @@
 package io.postern.spi;
 
+import io.postern.event.DropReason;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import java.time.Instant;
@@ -40,6 +41,12 @@ public sealed interface GatewayEvent {
 
     /** A session's keys expired (REJECT_AFTER_TIME × 3 without a new handshake) and were zeroed. */
     record SessionExpired(PublicKey peer, Instant at) implements GatewayEvent {}
+
+    /**
+     * A handshake initiation that decrypted (its sender holds {@code peer}'s private key; the source
+     * address may still be forged) was refused, e.g. a key the admission does not let in.
+     */
+    record HandshakeRefused(PublicKey peer, Endpoint endpoint, DropReason reason, Instant at) implements GatewayEvent {}
 
     /** A policy threw or answered null; the fallback decision was applied instead. */
     record PolicyFault(String policy, String error, PolicyDecision fallback, Instant at) implements GatewayEvent {}

@@ -57,14 +57,11 @@ final class HandshakeResponder {
 
     private void answer(Endpoint source, ResponderHandshake hs, List<GatewayEvent> events) {
         PublicKey key = hs.remoteStatic();
-        if (key.equals(s.identity.publicKey())) {
-            s.drop(DropReason.NOT_ADMITTED, source);
-            return;
-        }
         Peer peer = s.peers.get(key);
-        boolean configured = peer != null && peer.configured();
-        if (!admits(key, configured)) {
+        if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, EngineState.instant(s.now())));
             return;
         }
         boolean created = false;

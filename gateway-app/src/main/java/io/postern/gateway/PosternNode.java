@@ -168,14 +168,23 @@ public final class PosternNode implements AutoCloseable {
         return transport.errors();
     }
 
-    /** @return the packet handler in use */
-    PacketHandler handler() {
+    /** @return the packet handler in use (metrics and show read the ip handler's counters) */
+    PacketHandler packetHandler() {
         return plugins.handler();
     }
 
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();
+    }
+
+    /**
+     * Starts the background warm-up of this node's handshake and data-path crypto ({@link HandshakeWarmup}).
+     *
+     * @return the warm-up thread, or null when {@code handshakes} is 0
+     */
+    Thread startWarmup(int handshakes) {
+        return HandshakeWarmup.start(plugins.crypto(), plugins.handshakes(), handshakes);
     }
 
     /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */
