@@ -119,7 +119,7 @@ final class UpCommand implements Callable<Integer> {
         }
         RunningGateway gateway;
         try {
-            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket);
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names());
         } catch (IOException e) {
             if (isPortInUse(e)) {
                 throw bindError(file, nodeConfig, e);
