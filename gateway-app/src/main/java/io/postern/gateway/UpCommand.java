@@ -57,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "Interface name for wg (default: the config file's base name, like wg-quick: wg0.conf -> wg0).")
+            description = "Interface name for wg and for Handler = tun's interface (default: the config file's base name, like wg-quick: wg0.conf -> wg0).")
     String name;
 
     @Option(names = "--uapi-dir", paramLabel = "DIR",
@@ -86,6 +86,10 @@ final class UpCommand implements Callable<Integer> {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
         NodeConfig nodeConfig = NodeConfig.load(file);
+        if (name != null) {
+            // one name for the wg socket and the interface Handler = tun creates, as with wireguard-go
+            nodeConfig = nodeConfig.toBuilder().interfaceName(name).build();
+        }
         RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket(file));
         PosternNode node = gateway.node();
 
