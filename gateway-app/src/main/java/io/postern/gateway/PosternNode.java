@@ -171,6 +171,11 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
+    /** @return the packet handler in use (the gateway's show reads the ip handler's drop counters) */
+    io.postern.spi.PacketHandler packetHandler() {
+        return plugins.handler();
+    }
+
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();
