@@ -134,7 +134,7 @@ AllowedIPs = 198.19.0.3/32
 EOF
     )
     rm -f "$work/gw.out"
-    ip netns exec "$gw" env POSTERN_DATA_DIR="$work" JAVA_OPTS="${POSTERN_JAVA_OPTS:-}" "$image/bin/postern" up --config "$conf" \
+    ip netns exec "$gw" env POSTERN_DATA_DIR="$work" JAVA_OPTS="${POSTERN_JAVA_OPTS:-}" "$image/bin/postern" up --config "$conf" --uapi-dir "$work" \
       >"$work/gw.out" 2>"$work/gw.err" &
     gw_pid=$!; pids+=("$gw_pid")
     local n=0
