@@ -78,7 +78,8 @@ public final class RunningGateway implements AutoCloseable {
             }
             MetricsServer metrics = null;
             if (config.metricsListen() != null) {
-                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts);
+                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
+                        node::transportErrors, node.packetHandler());
                 metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
             }
             return new RunningGateway(node, admin, uapi, metrics);
