@@ -33,6 +33,8 @@ final class EngineState {
     final EndpointBindings bindings = new EndpointBindings();
     final DropCounters drops = new DropCounters();
     final EventDispatch events;
+    /** Every call into the session policy goes through it. */
+    final PolicyGuard policy;
     final SourceRateLimiter rateLimiter;
     final HalfOpenHandshakes halfOpen;
 
@@ -60,7 +62,9 @@ final class EngineState {
         this.clock = clock;
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
-        this.events = new EventDispatch(services.policy());
+        this.policy = new PolicyGuard(services.policy(), services.onPolicyFault(), settings.policyBudget(),
+                clock::millis, policyFaults);
+        this.events = new EventDispatch(policy);
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
     }

@@ -2,9 +2,12 @@ package io.postern.engine;
 
 import io.postern.net.Endpoint;
 import io.postern.wire.WireMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class HandshakeQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeQueue.class);
     private static final long UNDER_LOAD_AFTER = ProtocolConstants.UNDER_LOAD_AFTER_TIME.toMillis();
+    /** At most one WARN line about failed messages per interval. */
+    static final Duration WARN_INTERVAL = Duration.ofSeconds(1);
 
     /** One message to process. */
     private record Job(Endpoint source, WireMessage message) {}
@@ -36,9 +41,11 @@ final class HandshakeQueue implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile long underLoadUntil = Long.MIN_VALUE;
     private volatile boolean closed;
+    private final AtomicLong nextWarnMillis = new AtomicLong(Long.MIN_VALUE);
+    private final LongAdder unwarned = new LongAdder();
 
     /**
-     * @param processor what a worker does with each message (must not throw; failures are logged)
+     * @param processor what a worker does with each message (must not throw; failures are logged, rate-limited)
      */
     HandshakeQueue(EngineSettings settings, LongSupplier clockMillis, BiConsumer<Endpoint, WireMessage> processor) {
         this.queue = new ArrayBlockingQueue<>(settings.handshakeQueueCapacity());
@@ -105,8 +112,22 @@ final class HandshakeQueue implements AutoCloseable {
             try {
                 processor.accept(job.source(), job.message());
             } catch (RuntimeException e) {
-                LOG.warn("failed to process a handshake message from {}", job.source(), e);
+                failed(job.source(), e);
             }
+            // an Error ends this thread and reaches its uncaught-exception handler: the gateway's ends
+            // the process (a worker that died quietly would leave a deaf gateway running)
+        }
+    }
+
+    /** A WARN line per {@link #WARN_INTERVAL} at most (a sender could trigger a bug on every message). */
+    private void failed(Endpoint source, RuntimeException e) {
+        long now = clock.getAsLong();
+        long next = nextWarnMillis.get();
+        if (now >= next && nextWarnMillis.compareAndSet(next, now + WARN_INTERVAL.toMillis())) {
+            LOG.warn("failed to process a handshake message from {} (suppressed since the last line: {})", source,
+                    unwarned.sumThenReset(), e);
+        } else {
+            unwarned.increment();
         }
     }
 

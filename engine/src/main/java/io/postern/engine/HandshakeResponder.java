@@ -6,7 +6,6 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.IdentityChange;
 import io.postern.spi.PolicyDecision;
-import io.postern.spi.SessionPolicy;
 import io.postern.spi.crypto.HandshakeProtocol.Response;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
 import io.postern.spi.crypto.HandshakeResult;
@@ -90,8 +89,28 @@ final class HandshakeResponder {
         }
         byte[] response;
         long now = s.now();
+        // The policy is asked holding no peer monitor (a slow policy must not hold up the peers'
+        // timers, senders and receivers); everything it depends on is checked again afterwards.
+        DropReason early;
         synchronized (peer) {
-            Answer answer = respond(source, hs, peer, now, events);
+            early = precheck(hs, peer, now);
+        }
+        PolicyGuard.Verdict verdict = null;
+        Peer incumbent = early == null ? s.bindings.peerAt(source) : null;
+        if (incumbent != null && incumbent != peer && !incumbent.removed && incumbent.hasLiveSession(now)) {
+            verdict = s.policy.decide(new IdentityChange(source, incumbent.key, peer.key,
+                    incumbent.lastAuthenticatedMillis == Peer.NEVER ? null
+                            : EngineState.instant(incumbent.lastAuthenticatedMillis),
+                    incumbent.configured(), peer.configured(), EngineState.instant(now)));
+            if (verdict.fault() != null) {
+                events.add(verdict.fault());
+            }
+        } else {
+            incumbent = null;
+        }
+        synchronized (peer) {
+            Answer answer = early != null ? Answer.refuse(early) : respond(source, hs, peer, now, incumbent, verdict,
+                    events);
             if (answer.refused() != null) {
                 s.drop(answer.refused(), source);
                 if (created && peer.current == null && peer.next == null && peer.inFlight == null) {
@@ -123,31 +142,40 @@ final class HandshakeResponder {
         }
     }
 
-    /** Caller holds the peer's monitor. */
-    private Answer respond(Endpoint source, ResponderHandshake hs, Peer peer, long now, List<GatewayEvent> events) {
+    /** @return why the initiation is refused before any policy is asked, or null; caller holds the peer's monitor */
+    private static DropReason precheck(ResponderHandshake hs, Peer peer, long now) {
         if (peer.removed) {
-            return Answer.refuse(DropReason.NOT_ADMITTED);
+            return DropReason.NOT_ADMITTED;
         }
         if (peer.greatestTimestamp != null && !Tai64n.isAfter(hs.timestamp(), peer.greatestTimestamp)) {
-            return Answer.refuse(DropReason.INITIATION_REPLAYED);
+            return DropReason.INITIATION_REPLAYED;
         }
         if (peer.lastInitiationAcceptedMillis != Peer.NEVER
                 && now - peer.lastInitiationAcceptedMillis < INITIATION_MIN_INTERVAL) {
-            return Answer.refuse(DropReason.INITIATION_FLOOD);
+            return DropReason.INITIATION_FLOOD;
+        }
+        return null;
+    }
+
+    /**
+     * Caller holds the peer's monitor. {@code verdict} is the policy's answer about {@code incumbent}
+     * (both null when the endpoint was not bound to another live session).
+     */
+    private Answer respond(Endpoint source, ResponderHandshake hs, Peer peer, long now, Peer incumbent,
+                           PolicyGuard.Verdict verdict, List<GatewayEvent> events) {
+        DropReason again = precheck(hs, peer, now); // a concurrent initiation of this peer may have won meanwhile
+        if (again != null) {
+            return Answer.refuse(again);
         }
         Keypair.EvictionMark mark = null;
-        Peer incumbent = s.bindings.peerAt(source);
-        if (incumbent != null && incumbent != peer && !incumbent.removed && incumbent.hasLiveSession(now)) {
-            PolicyDecision decision = decide(new IdentityChange(source, incumbent.key, peer.key,
-                    incumbent.lastAuthenticatedMillis == Peer.NEVER ? null
-                            : EngineState.instant(incumbent.lastAuthenticatedMillis),
-                    incumbent.configured(), peer.configured(), EngineState.instant(now)), events);
-            String text = decision + " (" + s.services.policy().name() + ": " + peer.key.shortForm()
+        if (verdict != null) {
+            PolicyDecision decision = verdict.decision();
+            String text = decision + " (" + s.policy.policyName() + ": " + peer.key.shortForm()
                     + " replacing " + incumbent.key.shortForm() + " at " + source + ")";
             incumbent.lastPolicyDecision = text;
             peer.lastPolicyDecision = text;
             events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key, peer.key,
-                    s.services.policy().name(), decision, EngineState.instant(now)));
+                    s.policy.policyName(), decision, EngineState.instant(now)));
             if (decision == PolicyDecision.REJECT) {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
@@ -194,38 +222,5 @@ final class HandshakeResponder {
             LOG.error("admission {} failed for {}; refusing", s.services.admission().name(), key.shortForm(), t);
             return false;
         }
-    }
-
-    /**
-     * Asks the policy; a policy that throws or answers null is a fault: logged, counted, reported
-     * as an event, and the fallback policy's decision applies (if that fails too:
-     * ACCEPT_AND_RESET_AFTER_CONFIRMATION).
-     */
-    private PolicyDecision decide(IdentityChange change, List<GatewayEvent> events) {
-        SessionPolicy policy = s.services.policy();
-        String error;
-        try {
-            PolicyDecision d = policy.onIdentityChange(change);
-            if (d != null) {
-                return d;
-            }
-            error = "returned null";
-        } catch (Throwable t) {
-            error = t.toString();
-        }
-        PolicyDecision fallback;
-        try {
-            fallback = s.services.fallbackPolicy().onIdentityChange(change);
-        } catch (Throwable t) {
-            fallback = null;
-        }
-        if (fallback == null) {
-            fallback = PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;
-        }
-        s.policyFaults.increment();
-        LOG.error("session policy {} failed ({}) on {} replacing {} at {}; applying {}", policy.name(), error,
-                change.newcomer().shortForm(), change.incumbent().shortForm(), change.endpoint(), fallback);
-        events.add(new GatewayEvent.PolicyFault(policy.name(), error, fallback, change.now()));
-        return fallback;
     }
 }

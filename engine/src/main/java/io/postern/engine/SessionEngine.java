@@ -311,8 +311,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
             byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
-            state.transmit(source, reply, 0, reply.length);
-            state.cookieRepliesSent.increment();
+            if (reply != null) { // null: the protocol found nothing to answer (the SPI allows it)
+                state.transmit(source, reply, 0, reply.length);
+                state.cookieRepliesSent.increment();
+            }
             state.drop(DropReason.MAC2_REQUIRED, source);
             return false;
         }
@@ -356,8 +358,14 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private void tickSafely() {
         try {
             tick();
-        } catch (Throwable t) {
-            LOG.error("timer tick failed", t);
+        } catch (Error e) {
+            // a scheduled task's throwable never reaches the thread's handler: hand it over, so the
+            // process can end (the gateway ends on any Error) instead of running on without timers
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("timer tick failed", e);
         }
     }
 
@@ -426,6 +434,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         closed = true;
         handshakes.close();
+        state.policy.close();
         if (timerThread != null) {
             timerThread.shutdownNow();
         }

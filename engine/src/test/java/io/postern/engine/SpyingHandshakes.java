@@ -30,6 +30,8 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
 
     private final HandshakeProtocolFactory real;
     final List<State> states = new CopyOnWriteArrayList<>();
+    /** When set, {@code createCookieReply} answers null (the SPI allows it for a message it cannot reply to). */
+    volatile boolean nullCookieReplies;
 
     SpyingHandshakes(HandshakeProtocolFactory real) {
         this.real = real;
@@ -99,7 +101,7 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
 
             @Override
             public byte[] createCookieReply(byte[] msg, int offset, int length, int receiverIndex, Endpoint source) {
-                return p.createCookieReply(msg, offset, length, receiverIndex, source);
+                return nullCookieReplies ? null : p.createCookieReply(msg, offset, length, receiverIndex, source);
             }
 
             @Override

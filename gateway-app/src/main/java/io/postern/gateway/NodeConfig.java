@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.PeerConfig;
 import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
@@ -39,11 +40,13 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param onPolicyFault   what applies when the session policy faults ({@code OnPolicyFault}, default keep-both)
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
-                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen) {
+                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
+                         OnPolicyFault onPolicyFault) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -75,6 +78,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         peers = List.copyOf(peers);
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(onPolicyFault, "onPolicyFault");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
@@ -112,6 +116,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.onPolicyFault = onPolicyFault;
         return b;
     }
 
@@ -132,6 +137,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -222,10 +228,17 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param onFault what applies when the session policy faults */
+        public Builder onPolicyFault(OnPolicyFault onFault) {
+            this.onPolicyFault = Objects.requireNonNull(onFault, "onFault");
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
-                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen);
+                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
+                    onPolicyFault);
         }
     }
 }

@@ -58,16 +58,13 @@ public final class PosternNode implements AutoCloseable {
     private final Transport transport;
     private final PublicKey publicKey;
     private final PluginSelection plugins;
-    private final TimeBoundSessionPolicy policy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins,
-                        TimeBoundSessionPolicy policy) {
+    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
         this.engine = engine;
         this.transport = transport;
         this.publicKey = publicKey;
         this.plugins = plugins;
-        this.policy = policy;
     }
 
     /**
@@ -86,13 +83,11 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         KeyPair identity = new KeyPair(config.privateKey(), publicKey);
-        // a slow or stuck policy must not stall the receive loop: decisions get a time budget
-        TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
                 new IdentityModule(identity, config.clock()),
                 new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(policy, plugins.fallbackPolicy()),
+                new PolicyModule(plugins.policy(), config.onPolicyFault()),
                 new AdmissionModule(plugins.admission()),
                 new HandlerModule(plugins.handler()),
                 new TransportModule(plugins.transport()),
@@ -101,7 +96,6 @@ public final class PosternNode implements AutoCloseable {
         try {
             engine = injector.getInstance(SessionEngine.class);
         } catch (ProvisionException e) {
-            policy.close();
             // the engine's own exception says what is wrong; Guice's wrapper only adds its binding chain
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -124,13 +118,12 @@ public final class PosternNode implements AutoCloseable {
                 transport.close();
             }
             engine.close();
-            policy.close();
             throw e;
         }
         LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
                 publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
                 plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
-        return new PosternNode(engine, transport, publicKey, plugins, policy);
+        return new PosternNode(engine, transport, publicKey, plugins);
     }
 
     /**
@@ -187,7 +180,6 @@ public final class PosternNode implements AutoCloseable {
             transport.close();
         } finally {
             engine.close();
-            policy.close();
         }
         LOG.info("node stopped publicKey={}", publicKey.shortForm());
     }

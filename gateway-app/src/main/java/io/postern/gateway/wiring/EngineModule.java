@@ -3,6 +3,7 @@ package io.postern.gateway.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.postern.engine.EngineServices;
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.SessionEngine;
 import io.postern.key.KeyPair;
 import io.postern.spi.Admission;
@@ -22,8 +23,8 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     EngineServices services(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
-                            @Fallback SessionPolicy fallback, Admission admission, PacketHandler handler) {
-        return new EngineServices(crypto, handshakes, policy, fallback, admission, handler);
+                            OnPolicyFault onPolicyFault, Admission admission, PacketHandler handler) {
+        return new EngineServices(crypto, handshakes, policy, onPolicyFault, admission, handler);
     }
 
     @Provides

@@ -1,25 +1,26 @@
 package io.postern.gateway.wiring;
 
 import com.google.inject.AbstractModule;
+import io.postern.engine.OnPolicyFault;
 import io.postern.spi.SessionPolicy;
 
-/** Binds the selected session policy and, as {@link Fallback}, the one applied when it faults. */
+/** Binds the selected session policy and what applies when it faults ({@code OnPolicyFault}). */
 public final class PolicyModule extends AbstractModule {
     private final SessionPolicy policy;
-    private final SessionPolicy fallback;
+    private final OnPolicyFault onFault;
 
     /**
-     * @param policy   the selected policy
-     * @param fallback the default policy, applied when {@code policy} throws or returns null
+     * @param policy  the selected policy
+     * @param onFault what applies when {@code policy} throws, answers null or misses its time budget
      */
-    public PolicyModule(SessionPolicy policy, SessionPolicy fallback) {
+    public PolicyModule(SessionPolicy policy, OnPolicyFault onFault) {
         this.policy = policy;
-        this.fallback = fallback;
+        this.onFault = onFault;
     }
 
     @Override
     protected void configure() {
         bind(SessionPolicy.class).toInstance(policy);
-        bind(SessionPolicy.class).annotatedWith(Fallback.class).toInstance(fallback);
+        bind(OnPolicyFault.class).toInstance(onFault);
     }
 }
