@@ -28,12 +28,18 @@ import java.util.Objects;
  *                              least recently seen one (a full table never locks a new source out)
  * @param policyBudget          how long one session-policy decision may take before it is a fault
  *                              and {@link OnPolicyFault} applies (the SPI asks for under a millisecond)
+ * @param maxDynamicPeersPerSource dynamic peers one source (IPv4 address, IPv6 /64) may hold; beyond
+ *                              it its initiations from new keys are dropped ({@code CAPACITY})
  */
 public record EngineSettings(Duration tickInterval, int maxStagedPackets, int maxDynamicPeers,
                              int handshakeWorkers, int handshakeQueueCapacity, int underLoadThreshold,
-                             int maxHalfOpenHandshakes, int maxRateLimiterEntries, Duration policyBudget) {
+                             int maxHalfOpenHandshakes, int maxRateLimiterEntries, Duration policyBudget,
+                             int maxDynamicPeersPerSource) {
     public EngineSettings {
         Objects.requireNonNull(policyBudget, "policyBudget");
+        if (maxDynamicPeersPerSource < 1) {
+            throw new IllegalArgumentException("maxDynamicPeersPerSource must be at least 1");
+        }
         if (policyBudget.isNegative() || policyBudget.isZero()) {
             throw new IllegalArgumentException("policyBudget must be positive: " + policyBudget);
         }
@@ -54,7 +60,8 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
                           int handshakeQueueCapacity, int underLoadThreshold, int maxHalfOpenHandshakes,
                           int maxRateLimiterEntries) {
         this(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers, handshakeQueueCapacity,
-                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, PolicyGuard.DEFAULT_BUDGET);
+                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, PolicyGuard.DEFAULT_BUDGET,
+                ProtocolConstants.DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE);
     }
 
     /** Settings with the default defence limits (see {@link #defaults()}). */
@@ -79,7 +86,8 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
     /** @return these settings without a timer thread (time is driven by {@link SessionEngine#tick()}) */
     public EngineSettings withoutTimerThread() {
         return new EngineSettings(Duration.ZERO, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
-                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget);
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
     }
 
     /**
@@ -88,18 +96,28 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
      */
     public EngineSettings withInlineHandshakes() {
         return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, 0, handshakeQueueCapacity,
-                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget);
+                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
+    }
+
+    /** @return these settings with another quota of dynamic peers per source */
+    public EngineSettings withDynamicPeersPerSource(int perSource) {
+        return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                perSource);
     }
 
     /** @return these settings with another time budget for policy decisions */
     public EngineSettings withPolicyBudget(Duration budget) {
         return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
-                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, budget);
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, budget,
+                maxDynamicPeersPerSource);
     }
 
     /** @return these settings with other bounds for dynamic peers and half-open handshakes */
     public EngineSettings withPeerBounds(int dynamicPeers, int halfOpenHandshakes) {
         return new EngineSettings(tickInterval, maxStagedPackets, dynamicPeers, handshakeWorkers,
-                handshakeQueueCapacity, underLoadThreshold, halfOpenHandshakes, maxRateLimiterEntries, policyBudget);
+                handshakeQueueCapacity, underLoadThreshold, halfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
     }
 }

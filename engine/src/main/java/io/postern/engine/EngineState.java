@@ -36,6 +36,7 @@ final class EngineState {
     /** Every call into the session policy goes through it. */
     final PolicyGuard policy;
     final SourceRateLimiter rateLimiter;
+    final SourceQuotas quotas;
     final HalfOpenHandshakes halfOpen;
 
     final LongAdder handshakesInitiated = new LongAdder();
@@ -53,6 +54,12 @@ final class EngineState {
     final HandshakeLatency confirmationLatency = new HandshakeLatency();
     final LongAdder cookieRepliesSent = new LongAdder();
     final LongAdder halfOpenEvicted = new LongAdder();
+    /** Confirmed dynamic peers idle long enough that were evicted because the table was full. */
+    final LongAdder idleDynamicPeersEvicted = new LongAdder();
+    /** Roaming packets that did not take an endpoint's binding from another live session. */
+    final LongAdder roamingBindingsRefused = new LongAdder();
+    /** Evictions a policy asked for that did not happen: confirmed from elsewhere, or the incumbent was alive. */
+    final LongAdder evictionsDeclined = new LongAdder();
 
     private volatile Transport transport;
 
@@ -66,6 +73,7 @@ final class EngineState {
                 clock::millis, policyFaults);
         this.events = new EventDispatch(policy);
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
+        this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
     }
 
@@ -122,6 +130,7 @@ final class EngineState {
             peer.removed = true;
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
+                quotas.release(peer.takeOrigin());
             }
             return true;
         }

@@ -150,7 +150,7 @@ final class HandshakeInitiator {
             peer.inFlight = null;
             f.state().destroy();
             Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
-                    true, null);
+                    true, null, source);
             s.indices.attach(f.index(), kp);
             // wireguard-go BeginSymmetricSession, initiator side: an unconfirmed "next" becomes previous
             Keypair oldNext = peer.next;

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,8 +39,7 @@ final class HandshakeQueue implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile long underLoadUntil = Long.MIN_VALUE;
     private volatile boolean closed;
-    private final AtomicLong nextWarnMillis = new AtomicLong(Long.MIN_VALUE);
-    private final LongAdder unwarned = new LongAdder();
+    private final LogLimiter failures;
 
     /**
      * @param processor what a worker does with each message (must not throw; failures are logged, rate-limited)
@@ -53,6 +50,7 @@ final class HandshakeQueue implements AutoCloseable {
         this.threshold = settings.underLoadThreshold();
         this.clock = clockMillis;
         this.processor = processor;
+        this.failures = new LogLimiter(WARN_INTERVAL, clockMillis);
     }
 
     /** Starts the worker threads (none when inline); idempotent. */
@@ -121,13 +119,9 @@ final class HandshakeQueue implements AutoCloseable {
 
     /** A WARN line per {@link #WARN_INTERVAL} at most (a sender could trigger a bug on every message). */
     private void failed(Endpoint source, RuntimeException e) {
-        long now = clock.getAsLong();
-        long next = nextWarnMillis.get();
-        if (now >= next && nextWarnMillis.compareAndSet(next, now + WARN_INTERVAL.toMillis())) {
-            LOG.warn("failed to process a handshake message from {} (suppressed since the last line: {})", source,
-                    unwarned.sumThenReset(), e);
-        } else {
-            unwarned.increment();
+        long suppressed = failures.admit();
+        if (suppressed >= 0) {
+            LOG.warn("failed to process a handshake message from {} suppressed={}", source, suppressed, e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.postern.spi.IdentityChange;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.crypto.HandshakeProtocol.Response;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
+import io.postern.spi.crypto.HandshakeRejection;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.Tai64n;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class HandshakeResponder {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResponder.class);
     private static final long INITIATION_MIN_INTERVAL = ProtocolConstants.INITIATION_MIN_INTERVAL.toMillis();
+    private static final long DYNAMIC_PEER_IDLE = ProtocolConstants.DYNAMIC_PEER_IDLE.toMillis();
 
     private final EngineState s;
     private final SessionTeardown teardown;
@@ -39,7 +41,15 @@ final class HandshakeResponder {
 
     void onInitiation(Endpoint source, HandshakeInitiation initiation) {
         byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
-        HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE);
+        // admission is asked as soon as the static key is decrypted, before the static-static DH: a
+        // forged initiation from a key nobody admitted costs one DH (and is never cached)
+        HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE,
+                this::admitted);
+        if (consumed instanceof HandshakeResult.Failure<ResponderHandshake>(HandshakeRejection why)
+                && why == HandshakeRejection.NOT_ADMITTED) {
+            s.drop(DropReason.NOT_ADMITTED, source);
+            return;
+        }
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
             s.drop(DropReason.INITIATION_DECRYPT_FAILED, source);
             return;
@@ -69,17 +79,25 @@ final class HandshakeResponder {
         }
         boolean created = false;
         if (peer == null) {
+            SourcePrefix origin = SourcePrefix.of(source.ip());
+            if (!s.quotas.tryAcquire(origin)) { // one source may not hold the whole table
+                s.drop(DropReason.CAPACITY, source);
+                return;
+            }
             if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {
+                s.quotas.release(origin);
                 s.drop(DropReason.CAPACITY, source);
                 return;
             }
             Peer fresh = new Peer(key, null);
+            fresh.origin(origin);
             Peer existing = s.peers.putIfAbsent(key, fresh);
             if (existing == null) {
                 s.dynamicPeers.incrementAndGet();
                 peer = fresh;
                 created = true;
             } else {
+                s.quotas.release(fresh.takeOrigin());
                 peer = existing;
             }
         }
@@ -190,7 +208,7 @@ final class HandshakeResponder {
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
         }
         Keypair kp = new Keypair(peer, response.keys().sending(), response.keys().receiving(), index,
-                hs.remoteIndex(), now, false, mark);
+                hs.remoteIndex(), now, false, mark, source);
         s.indices.attach(index, kp);
         // wireguard-go BeginSymmetricSession, responder side: the new keypair waits as "next"
         s.discard(peer.next);
@@ -201,18 +219,43 @@ final class HandshakeResponder {
         peer.greatestTimestamp = hs.timestamp().clone();
         peer.lastInitiationAcceptedMillis = now;
         peer.lastKeypairMillis = now;
-        peer.lastHandshake = EngineState.instant(now);
         peer.expired = false;
         return new Answer(response.message(), null);
     }
 
     /**
      * The dynamic-peer table is full: the least recently answered dynamic peer that never confirmed
-     * a session makes room. A peer with a confirmed session is never evicted for a newcomer.
+     * a session makes room; without one, the confirmed dynamic peer least recently authenticated,
+     * if it has been idle for {@link ProtocolConstants#DYNAMIC_PEER_IDLE}. A configured peer is
+     * never displaced, nor a dynamic peer that is in use.
      */
     private boolean makeRoomForDynamicPeer() {
         Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
-        return victim != null && teardown.evictHalfOpen(victim) && victim.removed;
+        if (victim != null && teardown.evictHalfOpen(victim) && victim.removed) {
+            return true;
+        }
+        long idleBefore = s.now() - DYNAMIC_PEER_IDLE;
+        Peer idlest = null;
+        for (Peer p : s.peers.values()) { // only when full and nothing unconfirmed is left
+            long last = p.lastAuthenticatedMillis;
+            if (!p.configured() && !p.removed && last < idleBefore
+                    && (idlest == null || last < idlest.lastAuthenticatedMillis)) {
+                idlest = p;
+            }
+        }
+        if (idlest == null) {
+            return false;
+        }
+        LOG.debug("dynamic-peer table full: evicting {}, idle since {}", idlest, idlest.lastAuthenticatedMillis);
+        teardown.remove(idlest);
+        s.idleDynamicPeersEvicted.increment();
+        return idlest.removed;
+    }
+
+    /** @return whether {@code key} may handshake: not our own, and admitted */
+    private boolean admitted(PublicKey key) {
+        Peer peer = s.peers.get(key);
+        return !key.equals(s.identity.publicKey()) && admits(key, peer != null && peer.configured());
     }
 
     private boolean admits(PublicKey key, boolean configured) {

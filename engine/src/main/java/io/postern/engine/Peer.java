@@ -57,11 +57,25 @@ final class Peer {
     volatile String lastPolicyDecision;
     volatile boolean expired;
     volatile boolean removed;
+    /** The source whose quota a dynamic peer counts against, until given back ({@link #takeOrigin}). */
+    private SourcePrefix origin;
 
     Peer(PublicKey key, PeerConfig config) {
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
+    }
+
+    /** Records the source a dynamic peer was created from (its quota slot). */
+    synchronized void origin(SourcePrefix source) {
+        origin = source;
+    }
+
+    /** @return the source whose quota slot this peer held, once (null afterwards, and for configured peers) */
+    synchronized SourcePrefix takeOrigin() {
+        SourcePrefix o = origin;
+        origin = null;
+        return o;
     }
 
     /** @return whether it comes from a {@code [Peer]} section */

@@ -28,11 +28,14 @@ final class PeerTimers {
     private final TransportSender sender;
     private final SessionTeardown teardown;
 
+    private final LogLimiter failures;
+
     PeerTimers(EngineState state, HandshakeInitiator initiator, TransportSender sender, SessionTeardown teardown) {
         this.s = state;
         this.initiator = initiator;
         this.sender = sender;
         this.teardown = teardown;
+        this.failures = new LogLimiter(Duration.ofSeconds(1), state::now);
     }
 
     /** Runs every expired deadline of every peer at the clock's current time. */
@@ -45,7 +48,10 @@ final class PeerTimers {
             try {
                 tick(peer, now);
             } catch (RuntimeException e) {
-                LOG.warn("timer of {} failed", peer, e);
+                long suppressed = failures.admit(); // one bug would otherwise log once per peer per tick
+                if (suppressed >= 0) {
+                    LOG.warn("timer of {} failed suppressed={}", peer, suppressed, e);
+                }
             }
         }
     }

@@ -63,8 +63,7 @@ final class PolicyGuard implements AutoCloseable {
     private final ThreadPoolExecutor decisions;
     private final ThreadPoolExecutor events;
     private final AtomicLong droppedEvents = new AtomicLong();
-    private final AtomicLong nextLogMillis = new AtomicLong(Long.MIN_VALUE);
-    private final LongAdder unloggedFaults = new LongAdder();
+    private final LogLimiter faultLines;
     private volatile long coolDownUntil = Long.MIN_VALUE;
 
     /**
@@ -81,6 +80,7 @@ final class PolicyGuard implements AutoCloseable {
         this.budgetNanos = budget.toNanos();
         this.clockMillis = clockMillis;
         this.faults = faults;
+        this.faultLines = new LogLimiter(LOG_INTERVAL, clockMillis);
         String name = policy.name();
         this.decisions = new ThreadPoolExecutor(0, MAX_IN_FLIGHT, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().daemon().name("postern-policy-" + name + "-", 0).factory());
@@ -137,15 +137,12 @@ final class PolicyGuard implements AutoCloseable {
     private Verdict fault(IdentityChange change, String error) {
         faults.increment();
         PolicyDecision fallback = onFault.decision();
-        long now = clockMillis.getAsLong();
-        long next = nextLogMillis.get();
-        if (now >= next && nextLogMillis.compareAndSet(next, now + LOG_INTERVAL.toMillis())) {
+        long suppressed = faultLines.admit();
+        if (suppressed >= 0) {
             LOG.error("session policy {} failed ({}) on {} replacing {} at {}; applying OnPolicyFault = {} ({})"
                             + " suppressed={}", policy.name(), error, change.newcomer().shortForm(),
                     change.incumbent().shortForm(), change.endpoint(), onFault.configName(), fallback,
-                    unloggedFaults.sumThenReset());
-        } else {
-            unloggedFaults.increment();
+                    suppressed);
         }
         return new Verdict(fallback, new GatewayEvent.PolicyFault(policy.name(), error, fallback, change.now()));
     }

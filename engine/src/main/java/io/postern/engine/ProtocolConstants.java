@@ -104,6 +104,14 @@ final class ProtocolConstants {
      * receive (valid mac2) reach it, so spoofed addresses cannot fill it; 65,536 entries are ~6 MB.
      */
     static final int DEFAULT_MAX_RATE_LIMITER_ENTRIES = 65_536;
+    /** Dynamic peers one source may hold: 1/64 of the table, so 64 sources are needed to fill it. */
+    static final int DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE = 1_024;
+    /**
+     * A confirmed dynamic peer with nothing authenticated for this long may be evicted when the
+     * dynamic-peer table is full: longer than twice the customary PersistentKeepalive (25 s), so a
+     * kept-alive peer is never idle.
+     */
+    static final Duration DYNAMIC_PEER_IDLE = Duration.ofSeconds(60);
     /**
      * Default bound of responder handshakes awaiting key confirmation (a "next" keypair). Each costs a
      * peer and a keypair (~1 KB); beyond it the least recently answered unconfirmed one is dropped,

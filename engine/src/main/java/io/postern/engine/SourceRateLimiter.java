@@ -1,6 +1,5 @@
 package io.postern.engine;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,19 +26,6 @@ final class SourceRateLimiter {
     private static final long CAPACITY = COST * ProtocolConstants.HANDSHAKE_BURST_PER_SOURCE;
     private static final long TTL = ProtocolConstants.RATE_LIMITER_ENTRY_TTL.toMillis();
 
-    /** A source as the limiter counts it: an IPv4 address, or an IPv6 /64 prefix. */
-    private record SourceKey(long bits, boolean v6) {
-        static SourceKey of(InetAddress source) {
-            byte[] b = source.getAddress();
-            long bits = 0;
-            int n = source instanceof Inet6Address ? 8 : b.length; // IPv6: the first 64 bits only
-            for (int i = 0; i < n; i++) {
-                bits = bits << 8 | (b[i] & 0xff);
-            }
-            return new SourceKey(bits, source instanceof Inet6Address);
-        }
-    }
-
     /** One source's bucket; guarded by the limiter's lock. */
     private static final class Bucket {
         long credit = CAPACITY;
@@ -51,7 +37,7 @@ final class SourceRateLimiter {
     }
 
     /** In access order: the first entry is the least recently seen source. */
-    private final LinkedHashMap<SourceKey, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<SourcePrefix, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
     private final int maxEntries;
     private long lastSweep = Long.MIN_VALUE;
     private long evicted;
@@ -62,13 +48,13 @@ final class SourceRateLimiter {
 
     /** @return whether {@code source} may have one more handshake processed at {@code nowMillis} */
     synchronized boolean allow(InetAddress source, long nowMillis) {
-        SourceKey key = SourceKey.of(source);
+        SourcePrefix key = SourcePrefix.of(source);
         Bucket b = buckets.get(key);
         if (b == null) {
             if (buckets.size() >= maxEntries) {
                 sweep(nowMillis);
                 if (buckets.size() >= maxEntries) {
-                    Iterator<Map.Entry<SourceKey, Bucket>> eldest = buckets.entrySet().iterator();
+                    Iterator<Map.Entry<SourcePrefix, Bucket>> eldest = buckets.entrySet().iterator();
                     eldest.next();
                     eldest.remove();
                     evicted++;

@@ -72,7 +72,7 @@ final class TransportReceiver {
         Peer peer = kp.peer;
         boolean confirmed = peer.next == kp && confirm(peer, kp, source, now);
         if (!source.equals(peer.endpoint) || s.bindings.peerAt(source) != peer) {
-            roam(peer, kp, source);
+            roam(peer, kp, source, now);
         }
         peer.lastAuthenticatedMillis = now;
         peer.newHandshakeDeadline = Peer.UNARMED;
@@ -112,6 +112,8 @@ final class TransportReceiver {
             peer.previous = peer.current;
             peer.current = kp;
             peer.next = null;
+            // "latest handshake" (show) counts confirmed sessions only: an answered initiation proves nothing yet
+            peer.lastHandshake = EngineState.instant(kp.createdMillis);
             s.halfOpen.settled(peer);
             s.discard(oldPrevious);
         }
@@ -121,20 +123,49 @@ final class TransportReceiver {
         s.emit(new GatewayEvent.SessionConfirmed(peer.key, source, EngineState.instant(now)));
         Keypair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
-            teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
+            // Evict only what the restart case looks like: the confirmation comes from the endpoint
+            // the handshake happened at, and the incumbent has authenticated nothing since that
+            // handshake. A live incumbent (an on-path attacker replaced it while it kept talking)
+            // keeps its session; both stay, as with keep-both.
+            if (!source.equals(mark.endpoint())) {
+                s.evictionsDeclined.increment();
+                LOG.debug("not evicting {}: {} confirmed from {}, not from {}", mark.incumbent(), peer, source,
+                        mark.endpoint());
+            } else if (mark.incumbent().lastAuthenticatedMillis > kp.createdMillis) {
+                s.evictionsDeclined.increment();
+                LOG.debug("not evicting {}: it authenticated a packet after {}'s handshake", mark.incumbent(), peer);
+            } else {
+                teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
+            }
         }
         return true;
     }
 
     /** Roaming: the peer's endpoint follows its authenticated packets, and the endpoint binding with it. */
-    private void roam(Peer peer, Keypair kp, Endpoint source) {
+    /**
+     * An authenticated packet from a new source: replies go there from now on (WireGuard roaming).
+     * The endpoint's binding — what the session policy is asked about when a new identity appears
+     * there — moves with it only if no other live session holds it, or if this keypair's handshake
+     * happened at that endpoint: one authenticated packet with a spoofed source must not take over
+     * another peer's endpoint (its real occupant's restart would then evict the wrong session).
+     */
+    private void roam(Peer peer, Keypair kp, Endpoint source, long now) {
+        Peer holder = s.bindings.peerAt(source);
+        boolean takesBinding = holder == null || holder == peer || holder.removed || !holder.hasLiveSession(now)
+                || source.equals(kp.handshakeEndpoint);
         synchronized (peer) {
             if (peer.removed || kp.isDestroyed()) {
                 return;
             }
             Endpoint previous = peer.endpoint;
             peer.endpoint = source;
-            s.bindings.bind(source, peer, previous);
+            if (takesBinding) {
+                s.bindings.bind(source, peer, previous);
+            } else {
+                s.bindings.unbind(previous, peer);
+                s.roamingBindingsRefused.increment();
+                LOG.debug("{} roamed to {}, which stays bound to the live session of {}", peer, source, holder);
+            }
             if (previous != null && !previous.equals(source)) {
                 LOG.debug("{} roamed from {} to {}", peer, previous, source);
             }
