@@ -11,7 +11,6 @@ import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
 import io.postern.spi.crypto.HandshakeRejection;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.HandshakeInitiation;
-import io.postern.wire.Tai64n;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -89,7 +88,7 @@ final class HandshakeResponder {
                 s.drop(DropReason.CAPACITY, source);
                 return;
             }
-            Peer fresh = new Peer(key, null);
+            Peer fresh = s.newPeer(key, null);
             fresh.origin(origin);
             Peer existing = s.peers.putIfAbsent(key, fresh);
             if (existing == null) {
@@ -101,7 +100,7 @@ final class HandshakeResponder {
                 peer = existing;
             }
         }
-        Peer victim = peer.next == null ? s.halfOpen.victimFor(peer) : null;
+        Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
         if (victim != null) {
             teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
         }
@@ -115,10 +114,10 @@ final class HandshakeResponder {
         }
         PolicyGuard.Verdict verdict = null;
         Peer incumbent = early == null ? s.bindings.peerAt(source) : null;
-        if (incumbent != null && incumbent != peer && !incumbent.removed && incumbent.hasLiveSession(now)) {
-            verdict = s.policy.decide(new IdentityChange(source, incumbent.key, peer.key,
-                    incumbent.lastAuthenticatedMillis == Peer.NEVER ? null
-                            : EngineState.instant(incumbent.lastAuthenticatedMillis),
+        if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
+            long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
+            verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), peer.key(),
+                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
                     incumbent.configured(), peer.configured(), EngineState.instant(now)));
             if (verdict.fault() != null) {
                 events.add(verdict.fault());
@@ -127,11 +126,11 @@ final class HandshakeResponder {
             incumbent = null;
         }
         synchronized (peer) {
-            Answer answer = early != null ? Answer.refuse(early) : respond(source, hs, peer, now, incumbent, verdict,
-                    events);
+            Answer answer = early != null ? Answer.refuse(early)
+                    : respond(source, hs, peer, now, incumbent, verdict, events);
             if (answer.refused() != null) {
                 s.drop(answer.refused(), source);
-                if (created && peer.current == null && peer.next == null && peer.inFlight == null) {
+                if (created && peer.hasNoKeys() && peer.inFlight() == null) {
                     s.forget(peer);
                 }
                 return;
@@ -140,7 +139,7 @@ final class HandshakeResponder {
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.handshakesCompleted.increment();
-        peer.lastSentMillis = now;
+        peer.timers().anyAuthenticatedPacketTraversal(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 EngineState.instant(now)));
         // Emit before the response leaves: the initiator's first transport packet can confirm the new
@@ -162,14 +161,13 @@ final class HandshakeResponder {
 
     /** @return why the initiation is refused before any policy is asked, or null; caller holds the peer's monitor */
     private static DropReason precheck(ResponderHandshake hs, Peer peer, long now) {
-        if (peer.removed) {
+        if (peer.removed()) {
             return DropReason.NOT_ADMITTED;
         }
-        if (peer.greatestTimestamp != null && !Tai64n.isAfter(hs.timestamp(), peer.greatestTimestamp)) {
+        if (peer.isReplayed(hs.timestamp())) {
             return DropReason.INITIATION_REPLAYED;
         }
-        if (peer.lastInitiationAcceptedMillis != Peer.NEVER
-                && now - peer.lastInitiationAcceptedMillis < INITIATION_MIN_INTERVAL) {
+        if (peer.initiationTooSoon(now, INITIATION_MIN_INTERVAL)) {
             return DropReason.INITIATION_FLOOD;
         }
         return null;
@@ -185,20 +183,20 @@ final class HandshakeResponder {
         if (again != null) {
             return Answer.refuse(again);
         }
-        Keypair.EvictionMark mark = null;
+        SessionKeyPair.EvictionMark mark = null;
         if (verdict != null) {
             PolicyDecision decision = verdict.decision();
-            String text = decision + " (" + s.policy.policyName() + ": " + peer.key.shortForm()
-                    + " replacing " + incumbent.key.shortForm() + " at " + source + ")";
-            incumbent.lastPolicyDecision = text;
-            peer.lastPolicyDecision = text;
-            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key, peer.key,
+            String text = decision + " (" + s.policy.policyName() + ": " + peer.key().shortForm()
+                    + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
+            incumbent.policyDecided(text);
+            peer.policyDecided(text);
+            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
                     s.policy.policyName(), decision, EngineState.instant(now)));
             if (decision == PolicyDecision.REJECT) {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {
-                mark = new Keypair.EvictionMark(incumbent, source);
+                mark = new SessionKeyPair.EvictionMark(incumbent, source);
             }
         }
         int index = s.indices.reserve(peer);
@@ -207,19 +205,9 @@ final class HandshakeResponder {
             s.indices.remove(index);
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
         }
-        Keypair kp = new Keypair(peer, response.keys().sending(), response.keys().receiving(), index,
+        SessionKeyPair kp = new SessionKeyPair(peer, response.keys().sending(), response.keys().receiving(), index,
                 hs.remoteIndex(), now, false, mark, source);
-        s.indices.attach(index, kp);
-        // wireguard-go BeginSymmetricSession, responder side: the new keypair waits as "next"
-        s.discard(peer.next);
-        peer.next = kp;
-        s.halfOpen.answered(peer);
-        s.discard(peer.previous);
-        peer.previous = null;
-        peer.greatestTimestamp = hs.timestamp().clone();
-        peer.lastInitiationAcceptedMillis = now;
-        peer.lastKeypairMillis = now;
-        peer.expired = false;
+        peer.beginAsResponder(kp, hs.timestamp(), now);
         return new Answer(response.message(), null);
     }
 
@@ -231,25 +219,25 @@ final class HandshakeResponder {
      */
     private boolean makeRoomForDynamicPeer() {
         Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
-        if (victim != null && teardown.evictHalfOpen(victim) && victim.removed) {
+        if (victim != null && teardown.evictHalfOpen(victim) && victim.removed()) {
             return true;
         }
         long idleBefore = s.now() - DYNAMIC_PEER_IDLE;
         Peer idlest = null;
         for (Peer p : s.peers.values()) { // only when full and nothing unconfirmed is left
-            long last = p.lastAuthenticatedMillis;
-            if (!p.configured() && !p.removed && last < idleBefore
-                    && (idlest == null || last < idlest.lastAuthenticatedMillis)) {
+            long last = p.timers().lastAuthenticatedMillis();
+            if (!p.configured() && !p.removed() && last < idleBefore
+                    && (idlest == null || last < idlest.timers().lastAuthenticatedMillis())) {
                 idlest = p;
             }
         }
         if (idlest == null) {
             return false;
         }
-        LOG.debug("dynamic-peer table full: evicting {}, idle since {}", idlest, idlest.lastAuthenticatedMillis);
+        LOG.debug("dynamic-peer table full: evicting {}, idle since {}", idlest, idlest.timers().lastAuthenticatedMillis());
         teardown.remove(idlest);
         s.idleDynamicPeersEvicted.increment();
-        return idlest.removed;
+        return idlest.removed();
     }
 
     /** @return whether {@code key} may handshake: not our own, and admitted */

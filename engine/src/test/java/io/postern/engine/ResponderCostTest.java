@@ -3,7 +3,7 @@ package io.postern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.event.DropReason;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
@@ -22,7 +22,7 @@ class ResponderCostTest {
         h.close();
     }
 
-    private byte[] initiationFrom(KeyPair sender, EngineHarness.Node gw) {
+    private byte[] initiationFrom(StaticKeyPair sender, EngineHarness.Node gw) {
         HandshakeResult<InitiatorHandshake> r = RealCrypto.handshakes().create(RealCrypto.provider(), sender)
                 .initiate(gw.key(), PresharedKey.NONE, 7, Tai64n.of(h.clock.instant()), null);
         return ((HandshakeResult.Success<InitiatorHandshake>) r).value().message();
@@ -44,7 +44,7 @@ class ResponderCostTest {
     @Test
     void anAdmittedInitiationCostsTheHandshakeAndItsStaticStaticIsCachedOnce() {
         EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH));
-        KeyPair peer = EngineHarness.newKeys();
+        StaticKeyPair peer = EngineHarness.newKeys();
         long before = gw.crypto.scalarMultiplications.get();
         gw.engine.onDatagram(EngineHarness.endpoint(43000), initiationFrom(peer, gw), 0, HandshakeInitiation.SIZE);
         // es, ss (computed, then cached), the ephemeral key made for the response, ee, se

@@ -74,7 +74,7 @@ final class SpyingCryptoProvider implements CryptoProvider {
         X25519 x = real.x25519();
         return new X25519() {
             @Override
-            public io.postern.key.KeyPair generateKeyPair() {
+            public io.postern.key.StaticKeyPair generateKeyPair() {
                 scalarMultiplications.incrementAndGet();
                 return x.generateKeyPair();
             }

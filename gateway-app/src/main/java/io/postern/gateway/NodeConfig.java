@@ -40,13 +40,16 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
+ *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
+ * @param mtu             {@code MTU} of that interface, 0 for the handler's default
  * @param onPolicyFault   what applies when the session policy faults ({@code OnPolicyFault}, default keep-both)
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         OnPolicyFault onPolicyFault) {
+                         String interfaceName, int mtu, OnPolicyFault onPolicyFault) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -82,6 +85,10 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
+        }
     }
 
     /** @return a builder with every default: wildcard address, port 0, no peers, the default plugins */
@@ -116,6 +123,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.interfaceName = interfaceName;
+        b.mtu = mtu;
         b.onPolicyFault = onPolicyFault;
         return b;
     }
@@ -137,6 +146,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private String interfaceName = "";
+        private int mtu;
         private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
 
         private Builder(PrivateKey privateKey) {
@@ -228,6 +239,18 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param name the interface name ({@code Name}), or {@code ""} for none */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param mtu the interface MTU ({@code MTU}), 0 for the handler's default */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
         /** @param onFault what applies when the session policy faults */
         public Builder onPolicyFault(OnPolicyFault onFault) {
             this.onPolicyFault = Objects.requireNonNull(onFault, "onFault");
@@ -238,7 +261,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    onPolicyFault);
+                    interfaceName, mtu, onPolicyFault);
         }
     }
 }

@@ -13,7 +13,7 @@ import io.postern.gateway.wiring.HandlerModule;
 import io.postern.gateway.wiring.IdentityModule;
 import io.postern.gateway.wiring.PolicyModule;
 import io.postern.gateway.wiring.TransportModule;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class WiringTest {
         assertThat(System.getProperty(Main.GUICE_BYTECODE_GEN)).isEqualTo("DISABLED");
         PluginSelection s = PluginRegistry.load().select(PluginRegistryTest.config()
                 .sessionPolicy("keep-both").admission("open").build());
-        KeyPair identity = s.crypto().x25519().generateKeyPair();
+        StaticKeyPair identity = s.crypto().x25519().generateKeyPair();
         Injector injector = Guice.createInjector(
                 new IdentityModule(identity, Clock.systemUTC()),
                 new CryptoModule(s.crypto(), s.handshakes()),
@@ -43,6 +43,6 @@ class WiringTest {
         assertThat(services.admission()).isSameAs(s.admission());
         assertThat(services.handler()).isSameAs(s.handler());
         assertThat(injector.getInstance(EngineServices.class)).isSameAs(services);
-        assertThat(injector.getInstance(KeyPair.class)).isSameAs(identity);
+        assertThat(injector.getInstance(StaticKeyPair.class)).isSameAs(identity);
     }
 }
