@@ -36,6 +36,10 @@ final class EngineState {
     final PolicyGuard policy;
     final SourceRateLimiter rateLimiter;
     final SourceQuotas quotas;
+    /** Payload bytes staged for peers without a session, engine-wide. */
+    final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
+    /** Payloads not staged because {@link #stagedBytes} was full. */
+    final LongAdder stagingRefused = new LongAdder();
     final HalfOpenHandshakes halfOpen;
 
     final LongAdder handshakesInitiated = new LongAdder();
@@ -110,7 +114,7 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        return new Peer(key, config, indices, halfOpen);
+        return new Peer(key, config, indices, halfOpen, stagedBytes);
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */

@@ -100,10 +100,6 @@ final class HandshakeResponder {
                 peer = existing;
             }
         }
-        Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
-        if (victim != null) {
-            teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
-        }
         byte[] response;
         long now = s.now();
         // The policy is asked holding no peer monitor (a slow policy must not hold up the peers'
@@ -124,6 +120,14 @@ final class HandshakeResponder {
             }
         } else {
             incumbent = null;
+        }
+        // Only now, with the replay, flood and policy checks passed, may room be made: a replayed
+        // initiation or a rejected newcomer must not evict anyone's half-open handshake.
+        if (early == null && (verdict == null || verdict.decision() != PolicyDecision.REJECT)) {
+            Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
+            if (victim != null) {
+                teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
+            }
         }
         synchronized (peer) {
             Answer answer = early != null ? Answer.refuse(early)

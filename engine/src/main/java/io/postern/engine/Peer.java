@@ -48,6 +48,7 @@ final class Peer {
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    private final StagedBytes stagedBytes;
 
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
@@ -65,11 +66,17 @@ final class Peer {
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
     Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
+        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE));
+    }
+
+    /** @param stagedBytes the engine-wide bound on staged payload bytes */
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes) {
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
         this.indices = indices;
         this.halfOpen = halfOpen;
+        this.stagedBytes = stagedBytes;
     }
 
     /** @return its static public key */
@@ -268,7 +275,7 @@ final class Peer {
         next = null;
         halfOpen.settled(this);
         abandonInitiation();
-        staged.clear();
+        releaseStaged();
         cookie = null;
         timers.keysCleared();
     }
@@ -379,12 +386,28 @@ final class Peer {
 
     // ---- staged packets (guarded by the monitor) ---------------------------------------------
 
-    /** Stages a copy of a payload to send once a session exists, dropping the oldest beyond {@code max}. Caller holds the monitor. */
-    void stage(byte[] copy, int max) {
+    /**
+     * Stages a copy of a payload to send once a session exists, dropping the oldest beyond
+     * {@code max}. Caller holds the monitor.
+     *
+     * @return false when the engine-wide staged-bytes bound refuses it (nothing staged)
+     */
+    boolean stage(byte[] copy, int max) {
         while (staged.size() >= max) {
-            staged.pollFirst();
+            stagedBytes.release(staged.pollFirst().length);
+        }
+        if (!stagedBytes.tryReserve(copy.length)) {
+            return false;
         }
         staged.addLast(copy);
+        return true;
+    }
+
+    private void releaseStaged() {
+        for (byte[] b : staged) {
+            stagedBytes.release(b.length);
+        }
+        staged.clear();
     }
 
     /** @return the staged packets, removed. Takes the monitor. */
@@ -393,14 +416,14 @@ final class Peer {
             return List.of();
         }
         List<byte[]> out = new ArrayList<>(staged);
-        staged.clear();
+        releaseStaged();
         return out;
     }
 
     /** Drops the staged packets. Caller holds the monitor. @return how many there were */
     int dropStaged() {
         int n = staged.size();
-        staged.clear();
+        releaseStaged();
         return n;
     }
 

@@ -75,6 +75,8 @@ final class ProtocolConstants {
     static final Duration DEFAULT_TICK = Duration.ofMillis(100);
     /** Default bound of the packets queued per peer while its handshake runs (oldest dropped first). */
     static final int DEFAULT_MAX_STAGED_PACKETS = 128;
+    /** Payload bytes staged engine-wide for peers without a session (see {@link StagedBytes}). */
+    static final long MAX_STAGED_BYTES = 32L << 20;
     /** Default bound of peers created by open admission. */
     static final int DEFAULT_MAX_DYNAMIC_PEERS = 65_536;
     /** At most one debug line per drop reason per this interval (traffic-caused logs are rate-limited). */
