@@ -106,8 +106,11 @@ final class ProtocolConstants {
      * receive (valid mac2) reach it, so spoofed addresses cannot fill it; 65,536 entries are ~6 MB.
      */
     static final int DEFAULT_MAX_RATE_LIMITER_ENTRIES = 65_536;
-    /** Dynamic peers one source may hold: 1/64 of the table, so 64 sources are needed to fill it. */
-    static final int DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE = 1_024;
+    /**
+     * Dynamic peers one source may hold: a quarter of the table, so one source cannot hold it all,
+     * while a large NAT (or a load test from one host) still fits thousands of peers.
+     */
+    static final int DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE = 16_384;
     /**
      * A confirmed dynamic peer with nothing authenticated for this long may be evicted when the
      * dynamic-peer table is full: longer than twice the customary PersistentKeepalive (25 s), so a
