@@ -75,8 +75,8 @@ final class DataReceiver {
         }
         peer.timers().anyAuthenticatedPacketReceived(now);
         peer.countReceived(datagramLength);
-        s.bytesReceived.add(datagramLength);
-        s.packetsReceived.increment();
+        s.add(EngineCounter.BYTES_RECEIVED, datagramLength);
+        s.count(EngineCounter.PACKETS_RECEIVED);
         if (confirmed) {
             sender.sendStaged(peer);
         }
@@ -103,7 +103,7 @@ final class DataReceiver {
         if (!peer.confirm(kp)) {
             return false;
         }
-        s.sessionsConfirmed.increment();
+        s.count(EngineCounter.SESSIONS_CONFIRMED);
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
         s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
@@ -114,11 +114,11 @@ final class DataReceiver {
             // handshake. A live incumbent (an on-path attacker replaced it while it kept talking)
             // keeps its session; both stay, as with keep-both.
             if (!source.equals(mark.endpoint())) {
-                s.evictionsDeclined.increment();
+                s.count(EngineCounter.EVICTIONS_DECLINED);
                 LOG.debug("not evicting {}: {} confirmed from {}, not from {}", mark.incumbent(), peer, source,
                         mark.endpoint());
             } else if (mark.incumbent().timers().lastAuthenticatedMillis() > kp.createdMillis) {
-                s.evictionsDeclined.increment();
+                s.count(EngineCounter.EVICTIONS_DECLINED);
                 LOG.debug("not evicting {}: it authenticated a packet after {}'s handshake", mark.incumbent(), peer);
             } else {
                 teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
@@ -148,7 +148,7 @@ final class DataReceiver {
                 previous = peer.moveTo(source, s.bindings);
             } else {
                 previous = peer.moveWithoutBinding(source, s.bindings);
-                s.roamingBindingsRefused.increment();
+                s.count(EngineCounter.ROAMING_BINDINGS_REFUSED);
                 LOG.debug("{} roamed to {}, which stays bound to the live session of {}", peer, source, holder);
             }
             if (previous != null && !previous.equals(source)) {

@@ -74,8 +74,8 @@ final class DataSender {
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
             peer.countSent(total);
-            s.bytesSent.add(total);
-            s.packetsSent.increment();
+            s.add(EngineCounter.BYTES_SENT, total);
+            s.count(EngineCounter.PACKETS_SENT);
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
                 || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {
@@ -116,7 +116,7 @@ final class DataSender {
                 return false;
             }
             if (!peer.stage(Arrays.copyOfRange(buf, off, off + len), max)) {
-                s.stagingRefused.increment(); // the engine-wide bound: nothing staged, the caller is told
+                s.count(EngineCounter.STAGING_REFUSED); // the engine-wide bound: nothing staged, the caller is told
                 return false;
             }
             awaitingConfirmation = peer.awaitingConfirmation(s.now());

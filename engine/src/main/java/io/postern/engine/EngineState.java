@@ -10,6 +10,8 @@ import io.postern.spi.crypto.HandshakeProtocol;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,31 +40,12 @@ final class EngineState {
     final SourceQuotas quotas;
     /** Payload bytes staged for peers without a session, engine-wide. */
     final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
-    /** Payloads not staged because {@link #stagedBytes} was full. */
-    final LongAdder stagingRefused = new LongAdder();
     final HalfOpenHandshakes halfOpen;
 
-    final LongAdder handshakesInitiated = new LongAdder();
-    final LongAdder handshakesCompleted = new LongAdder();
-    final LongAdder sessionsConfirmed = new LongAdder();
-    final LongAdder staleSessionsEvicted = new LongAdder();
-    final LongAdder policyFaults = new LongAdder();
-    final LongAdder packetsReceived = new LongAdder();
-    final LongAdder packetsSent = new LongAdder();
-    final LongAdder bytesReceived = new LongAdder();
-    final LongAdder bytesSent = new LongAdder();
-    final LongAdder handshakesAbandoned = new LongAdder();
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
     /** Responder side: response sent to key confirmation (the initiator's first transport packet). */
     final HandshakeLatency confirmationLatency = new HandshakeLatency();
-    final LongAdder cookieRepliesSent = new LongAdder();
-    final LongAdder halfOpenEvicted = new LongAdder();
-    /** Confirmed dynamic peers idle long enough that were evicted because the table was full. */
-    final LongAdder idleDynamicPeersEvicted = new LongAdder();
-    /** Roaming packets that did not take an endpoint's binding from another live session. */
-    final LongAdder roamingBindingsRefused = new LongAdder();
-    /** Evictions a policy asked for that did not happen: confirmed from elsewhere, or the incumbent was alive. */
-    final LongAdder evictionsDeclined = new LongAdder();
+    private final LongAdder[] counters = new LongAdder[EngineCounter.values().length];
 
     private volatile Transport transport;
 
@@ -72,12 +55,34 @@ final class EngineState {
         this.clock = clock;
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
-        this.policy = new PolicyGuard(services.policy(), services.onPolicyFault(), settings.policyBudget(),
-                clock::millis, policyFaults);
-        this.events = new EventDispatch(policy);
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
+        this.policy = new PolicyGuard(services.policy(), services.onPolicyFault(), settings.policyBudget(),
+                clock::millis, counters[EngineCounter.POLICY_FAULTS.ordinal()]);
+        this.events = new EventDispatch(policy);
+    }
+
+    /** Counts one {@code counter}. */
+    void count(EngineCounter counter) {
+        counters[counter.ordinal()].increment();
+    }
+
+    /** Adds {@code n} to {@code counter}. */
+    void add(EngineCounter counter, long n) {
+        counters[counter.ordinal()].add(n);
+    }
+
+    /** @return a snapshot of every counter and every drop reason */
+    EngineCounters counters() {
+        Map<EngineCounter, Long> counts = new EnumMap<>(EngineCounter.class);
+        for (EngineCounter c : EngineCounter.values()) {
+            counts.put(c, counters[c.ordinal()].sum());
+        }
+        return new EngineCounters(drops.snapshot(), counts);
     }
 
     void attach(Transport t) {

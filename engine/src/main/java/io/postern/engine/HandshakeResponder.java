@@ -66,14 +66,11 @@ final class HandshakeResponder {
 
     private void answer(Endpoint source, ResponderHandshake hs, List<GatewayEvent> events) {
         PublicKey key = hs.remoteStatic();
-        if (key.equals(s.identity.publicKey())) {
-            s.drop(DropReason.NOT_ADMITTED, source);
-            return;
-        }
         Peer peer = s.peers.get(key);
-        boolean configured = peer != null && peer.configured();
-        if (!admits(key, configured)) {
+        if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, EngineState.instant(s.now())));
             return;
         }
         boolean created = false;
@@ -142,7 +139,7 @@ final class HandshakeResponder {
             response = answer.response();
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
-        s.handshakesCompleted.increment();
+        s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 EngineState.instant(now)));
@@ -190,12 +187,11 @@ final class HandshakeResponder {
         SessionKeyPair.EvictionMark mark = null;
         if (verdict != null) {
             PolicyDecision decision = verdict.decision();
-            String text = decision + " (" + s.policy.policyName() + ": " + peer.key().shortForm()
-                    + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
-            incumbent.policyDecided(text);
-            peer.policyDecided(text);
-            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
-                    s.policy.policyName(), decision, EngineState.instant(now)));
+            GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
+                    incumbent.key(), peer.key(), s.policy.policyName(), decision, EngineState.instant(now));
+            incumbent.policyDecided(change.describeFor(incumbent.key()));
+            peer.policyDecided(change.describeFor(peer.key()));
+            events.add(change);
             if (decision == PolicyDecision.REJECT) {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
@@ -240,7 +236,7 @@ final class HandshakeResponder {
         }
         LOG.debug("dynamic-peer table full: evicting {}, idle since {}", idlest, idlest.timers().lastAuthenticatedMillis());
         teardown.remove(idlest);
-        s.idleDynamicPeersEvicted.increment();
+        s.count(EngineCounter.IDLE_DYNAMIC_PEERS_EVICTED);
         return idlest.removed();
     }
 

@@ -77,6 +77,7 @@ final class EventLog implements GatewayEventListener {
                             f.error(), f.fallback());
                 }
             }
+            case GatewayEvent.HandshakeRefused r -> { } // RefusedKeys logs it, rate-limited
         }
     }
 

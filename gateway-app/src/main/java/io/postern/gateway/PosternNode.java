@@ -6,16 +6,12 @@ import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.spi.GatewayEventListener;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.spi.PacketHandler;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -84,13 +80,9 @@ public final class PosternNode implements AutoCloseable {
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
 
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, config.clock()),
-                new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(plugins.policy(), config.onPolicyFault()),
-                new AdmissionModule(plugins.admission()),
-                new HandlerModule(plugins.handler()),
-                new TransportModule(plugins.transport()),
-                new EngineModule());
+                new PluginModule(plugins.crypto(), plugins.handshakes(), plugins.policy(), plugins.admission(),
+                        plugins.handler(), plugins.transport()),
+                new EngineModule(identity, config.clock(), config.onPolicyFault()));
         SessionEngine engine;
         try {
             engine = injector.getInstance(SessionEngine.class);
@@ -164,9 +156,28 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
+    /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */
+    long transportErrors() {
+        return transport.errors();
+    }
+
+    /** @return the packet handler in use (metrics and show read the ip handler's counters) */
+    PacketHandler packetHandler() {
+        return plugins.handler();
+    }
+
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();
+    }
+
+    /**
+     * Starts the background warm-up of this node's handshake and data-path crypto ({@link HandshakeWarmup}).
+     *
+     * @return the warm-up thread, or null when {@code handshakes} is 0
+     */
+    Thread startWarmup(int handshakes) {
+        return HandshakeWarmup.start(plugins.crypto(), plugins.handshakes(), handshakes);
     }
 
     /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */

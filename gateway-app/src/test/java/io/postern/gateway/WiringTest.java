@@ -6,14 +6,11 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.postern.engine.EngineServices;
 import io.postern.engine.OnPolicyFault;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
+import io.postern.engine.SessionEngine;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
+import io.postern.spi.TransportProvider;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -27,13 +24,8 @@ class WiringTest {
                 .sessionPolicy("keep-both").admission("open").build());
         StaticKeyPair identity = s.crypto().x25519().generateKeyPair();
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, Clock.systemUTC()),
-                new CryptoModule(s.crypto(), s.handshakes()),
-                new PolicyModule(s.policy(), OnPolicyFault.REJECT),
-                new AdmissionModule(s.admission()),
-                new HandlerModule(s.handler()),
-                new TransportModule(s.transport()),
-                new EngineModule());
+                new PluginModule(s.crypto(), s.handshakes(), s.policy(), s.admission(), s.handler(), s.transport()),
+                new EngineModule(identity, Clock.systemUTC(), OnPolicyFault.REJECT));
 
         EngineServices services = injector.getInstance(EngineServices.class);
         assertThat(services.crypto()).isSameAs(s.crypto());
@@ -43,6 +35,8 @@ class WiringTest {
         assertThat(services.admission()).isSameAs(s.admission());
         assertThat(services.handler()).isSameAs(s.handler());
         assertThat(injector.getInstance(EngineServices.class)).isSameAs(services);
-        assertThat(injector.getInstance(StaticKeyPair.class)).isSameAs(identity);
+        assertThat(injector.getInstance(TransportProvider.class)).isSameAs(s.transport());
+        assertThat(injector.getInstance(SessionEngine.class).publicKey()).isEqualTo(identity.publicKey());
+        assertThat(injector.getInstance(SessionEngine.class)).isSameAs(injector.getInstance(SessionEngine.class));
     }
 }
