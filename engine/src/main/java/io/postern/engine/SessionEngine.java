@@ -20,9 +20,7 @@ import io.postern.wire.WireMessage;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -131,17 +129,22 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         if (peer.publicKey().equals(publicKey())) {
             throw new IllegalArgumentException("a peer cannot have this node's own public key " + peer.publicKey());
         }
-        state.peers.compute(peer.publicKey(), (key, existing) -> {
-            if (existing == null) {
-                return new Peer(key, peer);
+        synchronized (allowedIps) {
+            state.peers.compute(peer.publicKey(), (key, existing) -> {
+                if (existing == null) {
+                    return new Peer(key, peer);
+                }
+                if (!existing.configured()) {
+                    state.dynamicPeers.decrementAndGet();
+                }
+                existing.configure(peer);
+                return existing;
+            });
+            for (AllowedIps.Moved m : allowedIps.assign(peer.publicKey(), peer.allowedIps())) {
+                LOG.warn("allowed ip {} moved from peer {} to peer {}: a prefix has one owner, the peer configured last",
+                        m.prefix(), m.from().shortForm(), m.to().shortForm());
             }
-            if (!existing.configured()) {
-                state.dynamicPeers.decrementAndGet();
-            }
-            existing.configure(peer);
-            return existing;
-        });
-        rebuildRoutes();
+        }
     }
 
     /** Removes a peer and ends its session (keys zeroed). @return whether it existed */
@@ -151,18 +154,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             return false;
         }
         teardown.remove(p);
-        rebuildRoutes();
+        allowedIps.remove(peer);
         return true;
-    }
-
-    private synchronized void rebuildRoutes() {
-        Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
-        for (Peer p : state.peers.values()) {
-            if (p.configured() && !p.removed) {
-                byPeer.put(p.key, p.allowedIps());
-            }
-        }
-        allowedIps.rebuild(byPeer);
     }
 
     /**
@@ -185,8 +178,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
 
     @Override
     public boolean isAllowedSource(PublicKey peer, byte[] address, int offset, int addressLength) {
-        Peer p = state.peers.get(peer);
-        return p != null && AllowedIps.contains(p.allowedIps(), address, offset, addressLength);
+        return allowedIps.isAllowedSource(peer, address, offset, addressLength);
     }
 
     /**
