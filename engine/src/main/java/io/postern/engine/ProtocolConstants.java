@@ -67,8 +67,15 @@ final class ProtocolConstants {
     static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA = REKEY_TIMEOUT;
     /** The same under a keypair the peer initiated: wireguard-go's KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. */
     static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER = KEEPALIVE_TIMEOUT.plus(REKEY_TIMEOUT);
-    /** Largest transport payload the engine encrypts (a UDP datagram minus header and tag). */
-    static final int MAX_PAYLOAD = 65_535 - 32 - 16;
+    /**
+     * Largest transport payload the engine encrypts: every datagram, padding included, stays within
+     * the largest UDP payload over IPv4 (65,535 − 20 − 8 = 65,507 B) after the 32 bytes of header and tag.
+     */
+    static final int MAX_PAYLOAD = 65_507 - 32;
+    /** Default tunnel MTU, as wg-quick's: padding never takes a payload beyond it (wireguard-go send.go). */
+    static final int DEFAULT_MTU = 1420;
+    /** Smallest tunnel MTU accepted (IPv4's minimum, RFC 791). */
+    static final int MIN_MTU = 68;
     /** Scratch buffer size for one decrypted or encrypted datagram. */
     static final int SCRATCH_SIZE = 65_536;
     /** Interval of the timer thread's scan when none is configured. */

@@ -166,6 +166,21 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         interfaceAddresses = List.copyOf(addresses);
     }
 
+    /**
+     * Sets the tunnel MTU ({@code [Interface] MTU}, default 1,420 as wg-quick's): payloads are padded
+     * to a multiple of 16 but never beyond it (wireguard-go {@code calculatePaddingSize}).
+     *
+     * @throws IllegalArgumentException when outside 68–65,475 (a larger one would make datagrams
+     *                                  beyond the 65,507 bytes UDP carries over IPv4)
+     */
+    public void setMtu(int mtu) {
+        if (mtu < ProtocolConstants.MIN_MTU || mtu > ProtocolConstants.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("MTU " + mtu + " is outside " + ProtocolConstants.MIN_MTU + "-"
+                    + ProtocolConstants.MAX_PAYLOAD + " (the upper bound keeps every datagram within 65,507 bytes)");
+        }
+        sender.mtu = mtu;
+    }
+
     @Override
     public List<InetAddress> interfaceAddresses() {
         return interfaceAddresses;

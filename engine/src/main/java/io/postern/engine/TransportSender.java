@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Encrypts and sends transport data (wireguard-go {@code device/send.go}): pads the payload to a
- * multiple of 16, writes the header, seals it under the current keypair's send key and next
+ * multiple of 16 but never beyond the tunnel MTU, writes the header, seals it under the current keypair's send key and next
  * counter. Without a usable keypair the payload is staged (bounded, oldest dropped) and a
  * handshake is started. An initiator rekeys on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES.
  */
@@ -31,6 +31,8 @@ final class TransportSender {
 
     private final EngineState s;
     private final HandshakeInitiator initiator;
+    /** The tunnel MTU padding respects ({@link SessionEngine#setMtu}). */
+    volatile int mtu = ProtocolConstants.DEFAULT_MTU;
 
     TransportSender(EngineState state, HandshakeInitiator initiator) {
         this.s = state;
@@ -57,7 +59,8 @@ final class TransportSender {
             return stage(peer, buf, off, len);
         }
         byte[] out = SCRATCH.get();
-        int padded = TransportData.paddedLength(len);
+        // wireguard-go calculatePaddingSize: never pad beyond the MTU, nor beyond the IPv4 datagram limit
+        int padded = Math.min(TransportData.paddedLength(len, mtu), ProtocolConstants.MAX_PAYLOAD);
         TransportData.writeHeader(out, 0, kp.remoteIndex, counter);
         byte[] plain = PLAIN.get();
         System.arraycopy(buf, off, plain, 0, len);

@@ -39,11 +39,14 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param mtu             the tunnel MTU ({@code MTU}, default {@value #DEFAULT_MTU} as wg-quick's): padding
+ *                        never takes a packet beyond it
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
-                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen) {
+                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
+                         int mtu) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -59,6 +62,12 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
     public static final String DEFAULT_HANDLER = "echo";
     /** Default of the {@code Transport} key. */
     public static final String DEFAULT_TRANSPORT = "udp";
+    /** Default of the {@code MTU} key: wg-quick's (1,500 minus the 80 bytes of IPv6, UDP and WireGuard headers). */
+    public static final int DEFAULT_MTU = 1420;
+    /** Largest {@code MTU}: a padded packet plus WireGuard's 32 bytes stays within 65,507, UDP's limit over IPv4. */
+    public static final int MAX_MTU = 65_475;
+    /** Smallest {@code MTU} (IPv4's minimum). */
+    public static final int MIN_MTU = 68;
 
     public NodeConfig {
         Objects.requireNonNull(privateKey, "privateKey");
@@ -77,6 +86,9 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         Objects.requireNonNull(clock, "clock");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
+        }
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new IllegalArgumentException("MTU " + mtu + " is outside " + MIN_MTU + "-" + MAX_MTU);
         }
     }
 
@@ -112,6 +124,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.mtu = mtu;
         return b;
     }
 
@@ -132,6 +145,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private int mtu = DEFAULT_MTU;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -222,10 +236,17 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param mtu the tunnel MTU (68–65,475; default 1,420) */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
-                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen);
+                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
+                    mtu);
         }
     }
 }

@@ -117,6 +117,7 @@ public final class PosternNode implements AutoCloseable {
                 engine.addOrUpdatePeer(peer);
             }
             engine.setInterfaceAddresses(config.addresses().stream().map(IpPrefix::address).toList());
+            engine.setMtu(config.mtu());
             transport = bind(injector.getInstance(TransportProvider.class), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {

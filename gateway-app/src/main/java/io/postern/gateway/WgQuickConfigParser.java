@@ -26,6 +26,7 @@ import java.util.function.Function;
  * {@link NodeConfig}: one {@code [Interface]} with {@code PrivateKey}, {@code ListenPort},
  * {@code Address} and Postern's keys ({@code SessionPolicy}, {@code CryptoProvider},
  * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}),
+ * {@code MTU} (as wg-quick's: the tunnel MTU, default 1,420),
  * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
  * and {@code PersistentKeepalive}.
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
  * ({@code Address}, {@code AllowedIPs}) take comma-separated values and may repeat. Stricter than
- * wg-quick: an unknown section or key (including wg-quick's {@code DNS}, {@code MTU}, {@code PostUp}…,
+ * wg-quick: an unknown section or key (including wg-quick's {@code DNS}, {@code PostUp}…,
  * which Postern does not act on), a repeated single-valued key, a key without a value and a
  * duplicate peer are errors, so nothing is silently ignored. Without {@code ListenPort} the node
  * binds any free port, as wg does.
@@ -53,6 +54,7 @@ final class WgQuickConfigParser {
     private int listenPort;
     private InetAddress listenAddress;
     private InetSocketAddress metricsListen;
+    private int mtu = NodeConfig.DEFAULT_MTU;
     private final List<IpPrefix> addresses = new ArrayList<>();
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
@@ -181,6 +183,10 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 metricsListen = metricsListen(line, key, value);
             }
+            case "mtu" -> {
+                once(interfaceKeysSeen, line, key);
+                mtu = mtu(line, key, value);
+            }
             case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
@@ -190,7 +196,7 @@ final class WgQuickConfigParser {
             }
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
                     + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
-                    + "MetricsListen");
+                    + "MetricsListen, MTU");
         }
     }
 
@@ -230,7 +236,7 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
         NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress)
-                .metricsListen(metricsListen);
+                .metricsListen(metricsListen).mtu(mtu);
         addresses.forEach(builder::address);
         plugin("sessionpolicy", builder::sessionPolicy);
         plugin("cryptoprovider", builder::cryptoProvider);
@@ -278,6 +284,15 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, line, key, "'" + value + "' is not a port number (1-" + MAX_PORT + ")");
         }
         return port;
+    }
+
+    private int mtu(int line, String key, String value) {
+        int m = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
+        if (m < NodeConfig.MIN_MTU || m > NodeConfig.MAX_MTU) {
+            throw new ConfigException(file, line, key, "'" + value + "' is not an MTU (" + NodeConfig.MIN_MTU + "-"
+                    + NodeConfig.MAX_MTU + " bytes; above that a datagram would exceed UDP's 65,507 over IPv4)");
+        }
+        return m;
     }
 
     private InetAddress listenAddress(int line, String key, String value) {

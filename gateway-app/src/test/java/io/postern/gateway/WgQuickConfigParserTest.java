@@ -214,6 +214,18 @@ class WgQuickConfigParserTest {
         fails(head + "PersistentKeepalive = 70000\n").hasMessageStartingWith("postern.conf:5: PersistentKeepalive: '70000'");
     }
 
+    /** wg-quick's {@code MTU} key: the tunnel MTU padding respects; 1,420 when absent, as wg-quick's. */
+    @Test
+    void mtuIsReadAndBounded() {
+        assertThat(parse("[Interface]\nPrivateKey = " + PRIV + "\n").mtu()).isEqualTo(1420);
+        assertThat(parse("[Interface]\nPrivateKey = " + PRIV + "\nMTU = 1280\n").mtu()).isEqualTo(1280);
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 65476\n")
+                .hasMessageStartingWith("postern.conf:3: MTU: '65476' is not an MTU (68-65475 bytes");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = big\n").hasMessageStartingWith("postern.conf:3: MTU: 'big'");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1400\nMTU = 1400\n")
+                .hasMessageStartingWith("postern.conf:4: MTU: is set twice");
+    }
+
     @Test
     void badListenAddress() {
         fails("[Interface]\nPrivateKey=" + PRIV + "\nListenAddress = 10.0.0.0/8\n")
