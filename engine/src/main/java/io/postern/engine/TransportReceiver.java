@@ -71,7 +71,8 @@ final class TransportReceiver {
         // authenticated from here on
         Peer peer = kp.peer;
         boolean confirmed = peer.next == kp && confirm(peer, kp, source, now);
-        if (!source.equals(peer.endpoint) || s.bindings.peerAt(source) != peer) {
+        Endpoint known = peer.endpoint;
+        if (known == null || !source.sameRoute(known) || s.bindings.peerAt(source) != peer) {
             roam(peer, kp, source);
         }
         peer.lastAuthenticatedMillis = now;
