@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class MtuPaddingTest {
     private static final int DATA = MessageType.TRANSPORT_DATA.code();
-    private static final int OVERHEAD = TransportData.HEADER_SIZE + 16; // header + tag
+    private static final int OVERHEAD = DataMessage.HEADER_SIZE + 16; // header + tag
     private final EngineHarness h = new EngineHarness();
 
     @AfterEach
@@ -25,13 +25,13 @@ class MtuPaddingTest {
 
     @Test
     void paddingNeverTakesAPayloadBeyondTheMtu() {
-        assertThat(TransportData.paddedLength(1409, 1420)).isEqualTo(1420);
-        assertThat(TransportData.paddedLength(1420, 1420)).isEqualTo(1420);
-        assertThat(TransportData.paddedLength(1401, 1420)).isEqualTo(1408);
-        assertThat(TransportData.paddedLength(0, 1420)).isZero();
+        assertThat(DataMessage.paddedLength(1409, 1420)).isEqualTo(1420);
+        assertThat(DataMessage.paddedLength(1420, 1420)).isEqualTo(1420);
+        assertThat(DataMessage.paddedLength(1401, 1420)).isEqualTo(1408);
+        assertThat(DataMessage.paddedLength(0, 1420)).isZero();
         // larger than the MTU (a hub forwarding a bigger packet): its last MTU-sized unit is padded
-        assertThat(TransportData.paddedLength(1425, 1420)).isEqualTo(1436);
-        assertThat(TransportData.paddedLength(1409, 0)).isEqualTo(1424);
+        assertThat(DataMessage.paddedLength(1425, 1420)).isEqualTo(1436);
+        assertThat(DataMessage.paddedLength(1409, 0)).isEqualTo(1424);
     }
 
     @Test
