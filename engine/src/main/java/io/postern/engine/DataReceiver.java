@@ -75,19 +75,21 @@ final class DataReceiver {
             roam(peer, kp, source);
         }
         peer.timers().anyAuthenticatedPacketReceived(now);
+        peer.timers().anyAuthenticatedPacketTraversal(now);
         peer.countReceived(datagramLength);
         s.bytesReceived.add(datagramLength);
         s.packetsReceived.increment();
         if (confirmed) {
             sender.sendStaged(peer);
         }
+        // wireguard-go keepKeyFreshReceiving runs for keepalives too
+        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
+            initiator.initiateIfIdle(peer);
+        }
         if (length == 0) {
             return; // keepalive
         }
         peer.timers().dataReceived(now);
-        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
-            initiator.initiateIfIdle(peer); // wireguard-go keepKeyFreshReceiving
-        }
         try {
             s.services.handler().onPacket(peer.key(), plain, 0, length, context);
         } catch (Throwable t) {
@@ -107,7 +109,7 @@ final class DataReceiver {
         s.sessionsConfirmed.increment();
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
-        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, s.instant(now)));
         SessionKeyPair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
             teardown.evictStale(mark.incumbent(), peer, mark.endpoint());

@@ -72,7 +72,7 @@ final class DataSender {
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketSent();
         if (len > 0) {
-            timers.dataSent(now, kp.initiator);
+            timers.dataSent(now);
         }
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {

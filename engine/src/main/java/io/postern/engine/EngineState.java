@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What the parts of one engine share: its identity and services, the clock, the peer table, the
@@ -22,7 +23,12 @@ final class EngineState {
     final StaticKeyPair identity;
     final EngineServices services;
     final HandshakeProtocol protocol;
+    /** The wall clock: TAI64N timestamps, event times and display only, never protocol timing. */
     final Clock clock;
+    /** Monotonic nanoseconds (System.nanoTime in production): all protocol timing. */
+    private final LongSupplier ticker;
+    private final long tickerOrigin;
+    private final long millisBase;
     final EngineSettings settings;
     final SecureRandom random = new SecureRandom();
 
@@ -34,6 +40,8 @@ final class EngineState {
     final EventDispatch events;
     final SourceRateLimiter rateLimiter;
     final HalfOpenHandshakes halfOpen;
+    /** Greatest TAI64N of forgotten peers, so their captured initiations cannot be replayed. */
+    final ReplayMemory replayMemory;
 
     final LongAdder handshakesInitiated = new LongAdder();
     final LongAdder handshakesCompleted = new LongAdder();
@@ -53,29 +61,38 @@ final class EngineState {
 
     private volatile Transport transport;
 
-    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, LongSupplier ticker,
+                EngineSettings settings) {
         this.identity = identity;
         this.services = services;
         this.clock = clock;
+        this.ticker = ticker;
+        this.tickerOrigin = ticker.getAsLong();
+        this.millisBase = clock.millis();
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
         this.events = new EventDispatch(services.policy());
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
+        this.replayMemory = new ReplayMemory(settings.maxDynamicPeers());
     }
 
     void attach(Transport t) {
         transport = t;
     }
 
-    /** @return the engine clock in milliseconds */
+    /**
+     * @return protocol time in milliseconds: monotonic (the ticker's), whatever the wall clock does —
+     *         an NTP step must neither expire sessions nor make initiations look like a flood. It
+     *         starts at the wall clock's reading when the engine was made, only to keep numbers familiar.
+     */
     long now() {
-        return clock.millis();
+        return millisBase + (ticker.getAsLong() - tickerOrigin) / 1_000_000L;
     }
 
-    /** @return {@code millis} as an instant */
-    static Instant instant(long millis) {
-        return Instant.ofEpochMilli(millis);
+    /** @return the wall-clock instant of protocol time {@code monotonicMillis} (events and display) */
+    Instant instant(long monotonicMillis) {
+        return clock.instant().minusMillis(now() - monotonicMillis);
     }
 
     /** Sends a datagram if a transport is attached. */
@@ -98,13 +115,16 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        return new Peer(key, config, indices, halfOpen);
+        Peer p = new Peer(key, config, indices, halfOpen, this::instant);
+        p.restoreGreatestTimestamp(replayMemory.take(key));
+        return p;
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
     boolean forget(Peer peer) {
         if (peers.remove(peer.key(), peer)) {
             peer.markRemoved();
+            replayMemory.remember(peer.key(), peer.greatestTimestamp());
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
             }

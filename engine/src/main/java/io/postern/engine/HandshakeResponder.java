@@ -103,8 +103,10 @@ final class HandshakeResponder {
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.handshakesCompleted.increment();
         peer.timers().anyAuthenticatedPacketTraversal(now);
+        peer.timers().anyAuthenticatedPacketReceived(now); // wireguard-go: the initiation authenticated
+        peer.timers().handshakeResponseSent(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
-                EngineState.instant(now)));
+                s.instant(now)));
         // Emit before the response leaves: the initiator's first transport packet can confirm the new
         // session on a receive thread (evicting an incumbent: SessionEvicted) before this handshake
         // worker continues, and listeners must see the policy decision before its consequences.
@@ -138,15 +140,16 @@ final class HandshakeResponder {
         if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
             long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
             PolicyDecision decision = decide(new IdentityChange(source, incumbent.key(), peer.key(),
-                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
-                    incumbent.configured(), peer.configured(), EngineState.instant(now)), events);
+                    lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
+                    incumbent.configured(), peer.configured(), s.instant(now)), events);
             String text = decision + " (" + s.services.policy().name() + ": " + peer.key().shortForm()
                     + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
             incumbent.policyDecided(text);
             peer.policyDecided(text);
             events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
-                    s.services.policy().name(), decision, EngineState.instant(now)));
+                    s.services.policy().name(), decision, s.instant(now)));
             if (decision == PolicyDecision.REJECT) {
+                peer.initiationRefused(hs.timestamp(), now); // a replay of it costs nothing more
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 
 /**
  * One remote identity (wireguard-go {@code device/peer.go}): its configuration (or none, when open
@@ -43,7 +44,7 @@ final class Peer {
 
     // guarded by the monitor
     private HandshakeInFlight inFlight;
-    private byte[] greatestTimestamp;
+    private volatile byte[] greatestTimestamp; // written under the monitor
     private long lastInitiationAcceptedMillis = PeerTimers.NEVER;
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
@@ -52,6 +53,8 @@ final class Peer {
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
     private volatile Instant lastHandshake;
+    /** Protocol (monotonic) milliseconds to a wall-clock instant, for display. */
+    private final LongFunction<Instant> wallTime;
     private volatile String lastPolicyDecision;
     private volatile boolean expired;
     private volatile boolean removed;
@@ -62,7 +65,9 @@ final class Peer {
      * @param indices  the engine's index table (its keypairs' and initiations' indices)
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
-    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen,
+         LongFunction<Instant> wallTime) {
+        this.wallTime = wallTime;
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
@@ -185,7 +190,7 @@ final class Peer {
 
     private void derived(long now) {
         timers.sessionDerived(now);
-        lastHandshake = Instant.ofEpochMilli(now);
+        lastHandshake = wallTime.apply(now);
         expired = false;
     }
 
@@ -340,6 +345,30 @@ final class Peer {
     /** @return whether {@code timestamp} is not newer than the newest accepted one (a replay). Caller holds the monitor. */
     boolean isReplayed(byte[] timestamp) {
         return greatestTimestamp != null && !Tai64n.isAfter(timestamp, greatestTimestamp);
+    }
+
+    /**
+     * An authenticated initiation (its timestamp decrypted under the peer's static key) that is
+     * refused nonetheless, e.g. by the session policy: its timestamp and time still count, so a
+     * replay of it is refused as a replay or a flood before any further work (wireguard-go records
+     * both in ConsumeMessageInitiation, before anything can refuse). Caller holds the monitor.
+     */
+    void initiationRefused(byte[] timestamp, long now) {
+        greatestTimestamp = timestamp.clone();
+        lastInitiationAcceptedMillis = now;
+    }
+
+    /** @return the greatest TAI64N accepted from this peer, or null (a copy). Caller holds the monitor or it was removed. */
+    byte[] greatestTimestamp() {
+        byte[] t = greatestTimestamp;
+        return t == null ? null : t.clone();
+    }
+
+    /** A new peer starts from the greatest timestamp remembered for its key, if any (before it is shared). */
+    void restoreGreatestTimestamp(byte[] timestamp) {
+        if (timestamp != null) {
+            greatestTimestamp = timestamp;
+        }
     }
 
     /** @return whether an initiation was accepted less than {@code minIntervalMillis} ago. Caller holds the monitor. */

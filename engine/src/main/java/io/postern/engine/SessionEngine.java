@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,28 +62,45 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private volatile boolean closed;
 
     /**
-     * An engine with the default {@link EngineSettings}.
+     * An engine with the default {@link EngineSettings}, timing the protocol with {@link System#nanoTime()}.
      *
      * @param identity this node's static key pair
      * @param services the SPI implementations to work through
-     * @param clock    the engine's clock (timers, timestamps, events)
+     * @param clock    the wall clock (TAI64N timestamps, event times, display)
      */
     public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock) {
         this(identity, services, clock, EngineSettings.defaults());
     }
 
     /**
+     * An engine that times the protocol with {@link System#nanoTime()}.
+     *
      * @param identity this node's static key pair
      * @param services the SPI implementations to work through
-     * @param clock    the engine's clock (timers, timestamps, events)
+     * @param clock    the wall clock (TAI64N timestamps, event times, display)
      * @param settings implementation limits, and whether a timer thread runs
      */
     public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+        this(identity, services, clock, System::nanoTime, settings);
+    }
+
+    /**
+     * @param identity this node's static key pair
+     * @param services the SPI implementations to work through
+     * @param clock    the wall clock: TAI64N timestamps, event times and display only
+     * @param ticker   monotonic nanoseconds ({@link System#nanoTime()}; a fake in tests): every
+     *                 protocol time — timers, expiry, rate limits, the initiation flood gate — so a
+     *                 step of the wall clock changes none of them (wireguard-go uses the monotonic clock too)
+     * @param settings implementation limits, and whether a timer thread runs
+     */
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, LongSupplier ticker,
+                         EngineSettings settings) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(settings, "settings");
-        this.state = new EngineState(identity, services, clock, settings);
+        this.state = new EngineState(identity, services, clock, ticker, settings);
         this.initiator = new HandshakeInitiator(state);
         this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
@@ -204,7 +222,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     public void initiateHandshake(PublicKey peer) {
         Peer p = state.peers.get(peer);
         if (p == null || !initiator.initiate(p)) {
-            LOG.debug("no handshake initiated with {}: unknown peer or no endpoint", peer);
+            LOG.debug("no handshake initiated with {}: unknown peer, no endpoint, or one sent less than "
+                    + "REKEY_TIMEOUT ago", peer);
         }
     }
 
