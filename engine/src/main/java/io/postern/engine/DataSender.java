@@ -26,7 +26,7 @@ final class DataSender {
 
     private final EngineState s;
     private final HandshakeInitiator initiator;
-    /** The tunnel MTU padding respects ({@link SessionEngine#setMtu}). */
+    /** The tunnel MTU padding respects ({@link SessionEngine#setInterface}). */
     volatile int mtu = ProtocolConstants.DEFAULT_MTU;
 
     DataSender(EngineState state, HandshakeInitiator initiator) {
@@ -77,8 +77,8 @@ final class DataSender {
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
             peer.countSent(total);
-            s.bytesSent.add(total);
-            s.packetsSent.increment();
+            s.add(EngineCounter.BYTES_SENT, total);
+            s.count(EngineCounter.PACKETS_SENT);
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
                 || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {

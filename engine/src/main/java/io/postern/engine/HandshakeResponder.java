@@ -57,14 +57,11 @@ final class HandshakeResponder {
 
     private void answer(Endpoint source, ResponderHandshake hs, List<GatewayEvent> events) {
         PublicKey key = hs.remoteStatic();
-        if (key.equals(s.identity.publicKey())) {
-            s.drop(DropReason.NOT_ADMITTED, source);
-            return;
-        }
         Peer peer = s.peers.get(key);
-        boolean configured = peer != null && peer.configured();
-        if (!admits(key, configured)) {
+        if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, s.clock.instant()));
             return;
         }
         boolean created = false;
@@ -101,7 +98,7 @@ final class HandshakeResponder {
             response = answer.response();
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
-        s.handshakesCompleted.increment();
+        s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
         peer.timers().anyAuthenticatedPacketReceived(now); // wireguard-go: the initiation authenticated
         peer.timers().handshakeResponseSent(now);
@@ -142,12 +139,11 @@ final class HandshakeResponder {
             PolicyDecision decision = decide(new IdentityChange(source, incumbent.key(), peer.key(),
                     lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
                     incumbent.configured(), peer.configured(), s.instant(now)), events);
-            String text = decision + " (" + s.services.policy().name() + ": " + peer.key().shortForm()
-                    + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
-            incumbent.policyDecided(text);
-            peer.policyDecided(text);
-            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
-                    s.services.policy().name(), decision, s.instant(now)));
+            GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
+                    incumbent.key(), peer.key(), s.services.policy().name(), decision, s.instant(now));
+            incumbent.policyDecided(change.describeFor(incumbent.key()));
+            peer.policyDecided(change.describeFor(peer.key()));
+            events.add(change);
             if (decision == PolicyDecision.REJECT) {
                 peer.initiationRefused(hs.timestamp(), now); // a replay of it costs nothing more
                 return Answer.refuse(DropReason.POLICY_REJECTED);
@@ -212,7 +208,7 @@ final class HandshakeResponder {
         if (fallback == null) {
             fallback = PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;
         }
-        s.policyFaults.increment();
+        s.count(EngineCounter.POLICY_FAULTS);
         LOG.error("session policy {} failed ({}) on {} replacing {} at {}; applying {}", policy.name(), error,
                 change.newcomer().shortForm(), change.incumbent().shortForm(), change.endpoint(), fallback);
         events.add(new GatewayEvent.PolicyFault(policy.name(), error, fallback, change.now()));

@@ -47,7 +47,7 @@ class MtuPaddingTest {
             assertThat(sent.getLast().bytes()).as("datagram of a %d-byte packet", len).hasSize(1420 + OVERHEAD);
         }
         h.deliver();
-        a.engine.setMtu(1280);
+        a.engine.setInterface("", 1280, java.util.List.of());
         a.engine.send(gw.key(), new byte[1275], 0, 1275);
         assertThat(h.net.sentBy(a.endpoint, DATA).getLast().bytes()).hasSize(1280 + OVERHEAD);
     }
@@ -57,13 +57,13 @@ class MtuPaddingTest {
         EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH));
         EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
         h.establish(a, gw);
-        a.engine.setMtu(65_475);
+        a.engine.setInterface("", 65_475, java.util.List.of());
         int largest = 65_507 - OVERHEAD;
         assertThat(a.engine.send(gw.key(), new byte[largest], 0, largest)).isTrue();
         assertThat(h.net.sentBy(a.endpoint, DATA).getLast().bytes()).hasSize(65_507);
         assertThat(a.engine.send(gw.key(), new byte[largest + 1], 0, largest + 1)).as("too large").isFalse();
-        assertThatThrownBy(() -> a.engine.setMtu(65_476)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> a.engine.setInterface("", 65_476, java.util.List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("65,507");
-        assertThatThrownBy(() -> a.engine.setMtu(67)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.engine.setInterface("", 67, java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

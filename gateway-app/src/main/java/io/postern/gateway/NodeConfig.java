@@ -39,14 +39,15 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
- * @param mtu             the tunnel MTU ({@code MTU}, default {@value #DEFAULT_MTU} as wg-quick's): padding
- *                        never takes a packet beyond it
+ * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
+ *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
+ * @param mtu             {@code MTU} of that interface, 0 for the handler's default
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         int mtu) {
+                         String interfaceName, int mtu) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -62,12 +63,6 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
     public static final String DEFAULT_HANDLER = "echo";
     /** Default of the {@code Transport} key. */
     public static final String DEFAULT_TRANSPORT = "udp";
-    /** Default of the {@code MTU} key: wg-quick's (1,500 minus the 80 bytes of IPv6, UDP and WireGuard headers). */
-    public static final int DEFAULT_MTU = 1420;
-    /** Largest {@code MTU}: a padded packet plus WireGuard's 32 bytes stays within 65,507, UDP's limit over IPv4. */
-    public static final int MAX_MTU = 65_475;
-    /** Smallest {@code MTU} (IPv4's minimum). */
-    public static final int MIN_MTU = 68;
 
     public NodeConfig {
         Objects.requireNonNull(privateKey, "privateKey");
@@ -87,8 +82,9 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
-        if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IllegalArgumentException("MTU " + mtu + " is outside " + MIN_MTU + "-" + MAX_MTU);
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
         }
     }
 
@@ -124,6 +120,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.interfaceName = interfaceName;
         b.mtu = mtu;
         return b;
     }
@@ -145,7 +142,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
-        private int mtu = DEFAULT_MTU;
+        private String interfaceName = "";
+        private int mtu;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -236,7 +234,13 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
-        /** @param mtu the tunnel MTU (68–65,475; default 1,420) */
+        /** @param name the interface name ({@code Name}), or {@code ""} for none */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param mtu the interface MTU ({@code MTU}), 0 for the handler's default */
         public Builder mtu(int mtu) {
             this.mtu = mtu;
             return this;
@@ -246,7 +250,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    mtu);
+                    interfaceName, mtu);
         }
     }
 }

@@ -16,7 +16,6 @@ import io.postern.gateway.wiring.TransportModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
-import io.postern.net.IpPrefix;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -116,8 +115,7 @@ public final class PosternNode implements AutoCloseable {
             for (PeerConfig peer : config.peers()) {
                 engine.addOrUpdatePeer(peer);
             }
-            engine.setInterfaceAddresses(config.addresses().stream().map(IpPrefix::address).toList());
-            engine.setMtu(config.mtu());
+            engine.setInterface(config.interfaceName(), config.mtu(), config.addresses());
             transport = bind(injector.getInstance(TransportProvider.class), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {
@@ -171,6 +169,11 @@ public final class PosternNode implements AutoCloseable {
     /** @return this node's static public key */
     public PublicKey publicKey() {
         return publicKey;
+    }
+
+    /** @return the packet handler in use (the gateway's show reads the ip handler's drop counters) */
+    io.postern.spi.PacketHandler packetHandler() {
+        return plugins.handler();
     }
 
     /** @return the name of the session policy in use */

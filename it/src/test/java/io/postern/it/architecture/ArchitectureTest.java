@@ -49,6 +49,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTunHandlerUsesNativeAccess() {
+        check(PosternArchitectureRules.ONLY_TUN_HANDLER_USES_NATIVE_ACCESS);
+    }
+
+    @Test
     void noPackageCycles() {
         check(PosternArchitectureRules.NO_PACKAGE_CYCLES);
     }
