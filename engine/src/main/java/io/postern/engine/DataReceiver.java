@@ -106,6 +106,9 @@ final class DataReceiver {
         if (!peer.confirm(kp)) {
             return false;
         }
+        synchronized (peer) {
+            peer.abandonInitiation(); // wireguard-go timersHandshakeComplete: a session is confirmed, stop retrying ours
+        }
         s.count(EngineCounter.SESSIONS_CONFIRMED);
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);

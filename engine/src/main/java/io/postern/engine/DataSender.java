@@ -113,18 +113,16 @@ final class DataSender {
 
     private boolean stage(Peer peer, byte[] buf, int off, int len) {
         int max = s.settings.maxStagedPackets();
-        boolean awaitingConfirmation;
         synchronized (peer) {
             if (peer.removed() || max == 0) {
                 return false;
             }
             peer.stage(Arrays.copyOfRange(buf, off, off + len), max);
-            awaitingConfirmation = peer.awaitingConfirmation(s.now());
         }
-        // a responder keypair about to be confirmed will carry them; otherwise start a handshake
-        if (!awaitingConfirmation) {
-            initiator.initiateIfIdle(peer);
-        }
+        // As wireguard-go: start a handshake, through the REKEY_TIMEOUT gate — which our last response
+        // counts toward, so a responder keypair still awaiting its confirmation gets 5 s to carry
+        // the staged packets before a handshake of ours replaces the wait.
+        initiator.initiateIfIdle(peer);
         return true;
     }
 }

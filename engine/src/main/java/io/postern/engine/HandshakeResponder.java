@@ -101,6 +101,7 @@ final class HandshakeResponder {
         s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
         peer.timers().anyAuthenticatedPacketReceived(now); // wireguard-go: the initiation authenticated
+        peer.timers().anyAuthenticatedPacketSent(); // the response stands in for the passive keepalive
         peer.timers().handshakeResponseSent(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 s.instant(now)));

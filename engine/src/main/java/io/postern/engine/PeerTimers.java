@@ -46,6 +46,8 @@ final class PeerTimers {
     private volatile long retransmitDeadline = UNARMED;
     /** wireguard-go sendKeepalive: the passive keepalive after data received. */
     private volatile long keepaliveDeadline = UNARMED;
+    /** wireguard-go needAnotherKeepalive: data came in while the passive keepalive was pending. */
+    private volatile boolean needAnotherKeepalive;
     /** wireguard-go newHandshake: data sent got no authenticated answer. */
     private volatile long newHandshakeDeadline = UNARMED;
 
@@ -69,6 +71,19 @@ final class PeerTimers {
     /** Data (not a keepalive) was received: unless already armed, a passive keepalive is due after KEEPALIVE_TIMEOUT. */
     void dataReceived(long now) {
         if (keepaliveDeadline == UNARMED) {
+            keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
+        } else {
+            needAnotherKeepalive = true;
+        }
+    }
+
+    /**
+     * The passive keepalive was sent (wireguard-go expiredSendKeepalive): if data came in while it was
+     * pending, another one is due after KEEPALIVE_TIMEOUT.
+     */
+    void passiveKeepaliveSent(long now) {
+        if (needAnotherKeepalive) {
+            needAnotherKeepalive = false;
             keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
         }
     }
@@ -117,6 +132,7 @@ final class PeerTimers {
     /** Every key was zeroed: nothing is due any more (wireguard-go timersStop, and the zeroed keys). */
     void keysCleared() {
         keepaliveDeadline = UNARMED;
+        needAnotherKeepalive = false;
         newHandshakeDeadline = UNARMED;
         sessionDerivedMillis = NEVER;
     }

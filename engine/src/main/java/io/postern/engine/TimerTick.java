@@ -79,6 +79,7 @@ final class TimerTick {
             if (peer.sendableKeypair(now) != null) {
                 sender.sendKeepalive(peer);
             }
+            peer.timers().passiveKeepaliveSent(now);
         }
     }
 

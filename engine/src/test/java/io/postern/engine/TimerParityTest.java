@@ -86,6 +86,47 @@ class TimerParityTest {
         assertThat(keepalivesFrom(a) - before).as("persistent keepalives A sent while hearing every 10 s").isZero();
     }
 
+    /** Pins wireguard-go's needAnotherKeepalive: data arriving while the passive keepalive is pending earns a second one. */
+    @Test
+    void dataWhileAKeepaliveIsPendingEarnsAnotherKeepalive() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH));
+        EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
+        h.establish(a, gw); // the echo arms A's passive keepalive
+        int before = keepalivesFrom(a);
+        h.advance(Duration.ofSeconds(1));
+        gw.send(a, "while pending");
+        h.deliver();
+        h.advance(Duration.ofSeconds(25));
+        assertThat(keepalivesFrom(a) - before).as("passive keepalives after data at 0 s and 1 s").isEqualTo(2);
+    }
+
+    /**
+     * Pins wireguard-go's SendStagedPackets: a responder whose keypair still awaits confirmation
+     * starts a handshake of its own for new data once REKEY_TIMEOUT has passed since its response,
+     * instead of staging until the keys expire.
+     */
+    @Test
+    void aResponderWithAnUnconfirmedKeypairStartsAHandshakeAfterRekeyTimeout() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH));
+        EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
+        // configured with its endpoint: Postern moves a peer's endpoint only on a confirmed session
+        gw.engine.addOrUpdatePeer(new PeerConfig(a.key(), null, java.util.List.of(), a.endpoint, Duration.ZERO));
+        h.net.dropIf(d -> d.from().equals(EngineHarness.CLIENT_A) && d.type() == MessageType.TRANSPORT_DATA.code());
+        a.engine.initiateHandshake(gw.key());
+        h.deliver();
+        assertThat(gw.status(a).state()).isEqualTo(SessionState.AWAITING_CONFIRMATION);
+
+        h.moveTime(Duration.ofSeconds(1));
+        gw.send(a, "staged");
+        assertThat(h.net.sentBy(gw.endpoint, INIT)).as("within REKEY_TIMEOUT of the response").isEmpty();
+        h.moveTime(Duration.ofSeconds(5));
+        gw.send(a, "staged too");
+        assertThat(h.net.sentBy(gw.endpoint, INIT)).hasSize(1);
+        h.net.dropIf(d -> false);
+        h.deliver();
+        assertThat(a.handler.texts()).contains("staged", "staged too");
+    }
+
     private int keepalivesFrom(EngineHarness.Node n) {
         return (int) h.net.sentBy(n.endpoint, MessageType.TRANSPORT_DATA.code()).stream()
                 .filter(d -> d.bytes().length == 32).count();

@@ -340,7 +340,7 @@ class WgQuickConfigParserTest {
                         + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nName = wg/0\n").hasMessageContaining("is not an interface name");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 67\n")
-                .hasMessage("postern.conf:3: MTU: '67' is not an MTU (68-65487)");
+                .hasMessage("postern.conf:3: MTU: '67' is not an MTU (68-65475)");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 65488\n").hasMessageContaining("is not an MTU");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420x\n").hasMessageContaining("is not an MTU");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420\nMTU = 1280\n")
