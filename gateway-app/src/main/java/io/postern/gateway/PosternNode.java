@@ -181,6 +181,15 @@ public final class PosternNode implements AutoCloseable {
         return plugins.policy().name();
     }
 
+    /**
+     * Starts the background warm-up of this node's handshake and data-path crypto ({@link HandshakeWarmup}).
+     *
+     * @return the warm-up thread, or null when {@code handshakes} is 0
+     */
+    Thread startWarmup(int handshakes) {
+        return HandshakeWarmup.start(plugins.crypto(), plugins.handshakes(), handshakes);
+    }
+
     /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */
     @Override
     public void close() {

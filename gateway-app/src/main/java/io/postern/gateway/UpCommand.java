@@ -94,6 +94,11 @@ final class UpCommand implements Callable<Integer> {
         WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file);
         parsed.notApplied().forEach(line -> LOG.warn("{}", line));
         NodeConfig nodeConfig = parsed.config();
+        int warmup = HandshakeWarmup.handshakes(parent.env);
+        if (warmup < 0) {
+            throw new ConfigException(HandshakeWarmup.ENV + ": not a number of handshakes: '"
+                    + parent.env.get(HandshakeWarmup.ENV) + "' (0 turns the warm-up off)");
+        }
         if (listenPort != null) {
             if (listenPort < 0 || listenPort > 65535) {
                 throw new IllegalArgumentException("--listen-port " + listenPort + " is not a port (0-65535)");
@@ -156,6 +161,8 @@ final class UpCommand implements Callable<Integer> {
         gateway.uapiSocket().ifPresent(socket -> parent.out.println("wg: " + socket + "  (wg show "
                 + socket.getFileName().toString().replaceFirst("\\.sock$", "") + ")"));
         parent.out.flush();
+        // after "listening on:": the warm-up never delays readiness, it only shortens the first handshakes
+        node.startWarmup(warmup);
         stopped.await();
         return 0;
     }

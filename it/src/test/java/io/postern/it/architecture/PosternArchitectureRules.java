@@ -55,10 +55,10 @@ public final class PosternArchitectureRules {
     public static final ArchRule ONLY_GATEWAY_USES_DEPENDENCY_INJECTION = onlyGatewayUsesDependencyInjection(ROOT);
 
     /**
-     * Only handler-tun and the udp transport (its sticky sockets: recvmsg/sendmsg with IP_PKTINFO) call
-     * native code (java.lang.foreign): the two modules the launchers grant native access.
+     * Only handler-tun, transport-udp-linux and transport-udp (its sticky sockets: recvmsg/sendmsg with
+     * IP_PKTINFO) call native code (java.lang.foreign): the modules the launchers grant native access.
      */
-    public static final ArchRule ONLY_TUN_HANDLER_USES_NATIVE_ACCESS = onlyTunHandlerUsesNativeAccess(ROOT);
+    public static final ArchRule ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS = onlyNativeModulesUseNativeAccess(ROOT);
 
     /** Nothing outside crypto-provider touches Bouncy Castle. */
     public static final ArchRule ONLY_CRYPTO_USES_BOUNCY_CASTLE = onlyCryptoUsesBouncyCastle(ROOT);
@@ -176,12 +176,13 @@ public final class PosternArchitectureRules {
                         + "container on every user of the engine or a plugin");
     }
 
-    static ArchRule onlyTunHandlerUsesNativeAccess(String root) {
-        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udp..")
+    static ArchRule onlyNativeModulesUseNativeAccess(String root) {
+        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udplinux..",
+                        root + ".transport.udp..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
                 .because("native calls bypass the JVM's safety: they stay in the modules the launchers start with "
-                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udp, so no other module "
-                        + "gains the right by accident");
+                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux,"
+                        + "io.postern.transport.udp, so no other module gains the right by accident");
     }
 
     static ArchRule onlyCryptoUsesBouncyCastle(String root) {
