@@ -243,8 +243,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
 
     /**
      * Sends a handshake initiation to a peer that has an endpoint (initiator role), starting a new
-     * round of attempts (retried every REKEY_TIMEOUT + jitter for up to REKEY_ATTEMPT_TIME). Does
-     * nothing for an unknown peer or one without an endpoint.
+     * round of attempts (retried every REKEY_TIMEOUT + jitter, 18 times at most). Does nothing for
+     * an unknown peer, one without an endpoint, or when a handshake message (initiation or response)
+     * went to it less than REKEY_TIMEOUT ago — wireguard-go's gate, which every initiation passes.
      */
     public void initiateHandshake(PublicKey peer) {
         Peer p = state.peers.get(peer);
