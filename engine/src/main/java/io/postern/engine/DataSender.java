@@ -117,7 +117,10 @@ final class DataSender {
             if (peer.removed() || max == 0) {
                 return false;
             }
-            peer.stage(Arrays.copyOfRange(buf, off, off + len), max);
+            if (!peer.stage(Arrays.copyOfRange(buf, off, off + len), max)) {
+                s.count(EngineCounter.STAGING_REFUSED); // the engine-wide bound: nothing staged, the caller is told
+                return false;
+            }
         }
         // As wireguard-go: start a handshake, through the REKEY_TIMEOUT gate — which our last response
         // counts toward, so a responder keypair still awaiting its confirmation gets 5 s to carry

@@ -40,7 +40,12 @@ final class EngineState {
     final EndpointBindings bindings = new EndpointBindings();
     final DropCounters drops = new DropCounters();
     final EventDispatch events;
+    /** Every call into the session policy goes through it. */
+    final PolicyGuard policy;
     final SourceRateLimiter rateLimiter;
+    final SourceQuotas quotas;
+    /** Payload bytes staged for peers without a session, engine-wide. */
+    final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
     final HalfOpenHandshakes halfOpen;
     /** Greatest TAI64N of forgotten peers, so their captured initiations cannot be replayed. */
     final ReplayMemory replayMemory;
@@ -62,13 +67,16 @@ final class EngineState {
         this.millisBase = clock.millis();
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
-        this.events = new EventDispatch(services.policy());
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
+        this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
         this.replayMemory = new ReplayMemory(settings.maxDynamicPeers());
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
         }
+        this.policy = new PolicyGuard(services.policy(), services.onPolicyFault(), settings.policyBudget(),
+                clock::millis, counters[EngineCounter.POLICY_FAULTS.ordinal()]);
+        this.events = new EventDispatch(policy);
     }
 
     /** Counts one {@code counter}. */
@@ -128,7 +136,7 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        Peer p = new Peer(key, config, indices, halfOpen, this::instant);
+        Peer p = new Peer(key, config, indices, halfOpen, stagedBytes, this::instant);
         p.restoreGreatestTimestamp(replayMemory.take(key));
         return p;
     }
@@ -140,6 +148,7 @@ final class EngineState {
             replayMemory.remember(peer.key(), peer.greatestTimestamp());
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
+                quotas.release(peer.takeOrigin());
             }
             return true;
         }

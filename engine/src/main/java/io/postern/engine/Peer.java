@@ -49,12 +49,15 @@ final class Peer {
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    private final StagedBytes stagedBytes;
 
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
     private volatile Instant lastHandshake;
     /** Protocol (monotonic) milliseconds to a wall-clock instant, for display. */
     private final LongFunction<Instant> wallTime;
+    /** The source whose quota a dynamic peer counts against, until given back ({@link #takeOrigin}). */
+    private SourcePrefix origin;
     private volatile String lastPolicyDecision;
     private volatile boolean expired;
     private volatile boolean removed;
@@ -65,7 +68,15 @@ final class Peer {
      * @param indices  the engine's index table (its keypairs' and initiations' indices)
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
-    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen,
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
+        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE), Instant::ofEpochMilli);
+    }
+
+    /**
+     * @param stagedBytes the engine-wide bound on staged payload bytes
+     * @param wallTime    protocol (monotonic) milliseconds to a wall-clock instant, for display
+     */
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes,
          LongFunction<Instant> wallTime) {
         this.wallTime = wallTime;
         this.key = key;
@@ -73,6 +84,7 @@ final class Peer {
         this.endpoint = config == null ? null : config.endpoint();
         this.indices = indices;
         this.halfOpen = halfOpen;
+        this.stagedBytes = stagedBytes;
     }
 
     /** @return its static public key */
@@ -136,6 +148,32 @@ final class Peer {
         return before;
     }
 
+    /**
+     * Moves the endpoint (replies go there) without taking its binding: another live session holds
+     * it (see {@code DataReceiver}). Releases this peer's binding at its old endpoint. Caller holds
+     * the monitor.
+     *
+     * @return the endpoint before
+     */
+    Endpoint moveWithoutBinding(Endpoint source, EndpointBindings bindings) {
+        Endpoint before = endpoint;
+        endpoint = source;
+        bindings.unbind(before, this);
+        return before;
+    }
+
+    /** Records the source a dynamic peer was created from (its quota slot). */
+    synchronized void origin(SourcePrefix source) {
+        origin = source;
+    }
+
+    /** @return the source whose quota slot this peer held, once (null afterwards, and for configured peers) */
+    synchronized SourcePrefix takeOrigin() {
+        SourcePrefix o = origin;
+        origin = null;
+        return o;
+    }
+
     /** Forgets the endpoint (its session was evicted from there). Caller holds the monitor. */
     void forgetEndpoint() {
         endpoint = null;
@@ -167,6 +205,7 @@ final class Peer {
         discard(oldPrevious);
         current = kp;
         derived(now);
+        lastHandshake = wallTime.apply(now); // the response authenticated: a confirmed session
     }
 
     /**
@@ -190,7 +229,6 @@ final class Peer {
 
     private void derived(long now) {
         timers.sessionDerived(now);
-        lastHandshake = wallTime.apply(now);
         expired = false;
     }
 
@@ -210,6 +248,8 @@ final class Peer {
         next = null;
         halfOpen.settled(this);
         discard(oldPrevious);
+        // "latest handshake" (show) counts confirmed sessions only: an answered initiation proves nothing yet
+        lastHandshake = wallTime.apply(kp.createdMillis);
         return true;
     }
 
@@ -243,7 +283,7 @@ final class Peer {
         next = null;
         halfOpen.settled(this);
         abandonInitiation();
-        staged.clear();
+        releaseStaged();
         cookie = null;
         timers.keysCleared();
     }
@@ -378,12 +418,28 @@ final class Peer {
 
     // ---- staged packets (guarded by the monitor) ---------------------------------------------
 
-    /** Stages a copy of a payload to send once a session exists, dropping the oldest beyond {@code max}. Caller holds the monitor. */
-    void stage(byte[] copy, int max) {
+    /**
+     * Stages a copy of a payload to send once a session exists, dropping the oldest beyond
+     * {@code max}. Caller holds the monitor.
+     *
+     * @return false when the engine-wide staged-bytes bound refuses it (nothing staged)
+     */
+    boolean stage(byte[] copy, int max) {
         while (staged.size() >= max) {
-            staged.pollFirst();
+            stagedBytes.release(staged.pollFirst().length);
+        }
+        if (!stagedBytes.tryReserve(copy.length)) {
+            return false;
         }
         staged.addLast(copy);
+        return true;
+    }
+
+    private void releaseStaged() {
+        for (byte[] b : staged) {
+            stagedBytes.release(b.length);
+        }
+        staged.clear();
     }
 
     /** @return the staged packets, removed. Takes the monitor. */
@@ -392,14 +448,14 @@ final class Peer {
             return List.of();
         }
         List<byte[]> out = new ArrayList<>(staged);
-        staged.clear();
+        releaseStaged();
         return out;
     }
 
     /** Drops the staged packets. Caller holds the monitor. @return how many there were */
     int dropStaged() {
         int n = staged.size();
-        staged.clear();
+        releaseStaged();
         return n;
     }
 

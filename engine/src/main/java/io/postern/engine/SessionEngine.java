@@ -19,6 +19,7 @@ import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +63,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private volatile String interfaceName = "";
     private volatile int mtu;
     private ScheduledExecutorService timerThread;
+    /** At most one WARN per second about a datagram that made the engine throw. */
+    private final LogLimiter datagramFailures;
+    /** At most one ERROR per second about a failed timer tick. */
+    private final LogLimiter tickFailures;
     private volatile boolean closed;
 
     /**
@@ -104,6 +109,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, ticker, settings);
+        this.datagramFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
+        this.tickFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
         this.initiator = new HandshakeInitiator(state);
         this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
@@ -150,17 +157,30 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         if (peer.publicKey().equals(publicKey())) {
             throw new IllegalArgumentException("a peer cannot have this node's own public key " + peer.publicKey());
         }
-        synchronized (allowedIps) {
-            state.peers.compute(peer.publicKey(), (key, existing) -> {
-                if (existing == null) {
-                    return state.newPeer(key, peer);
+        // Lock order: a peer's monitor, then the map (as forget() under the monitor does); never
+        // the map's bin lock (compute) and then a monitor: that order deadlocked against removals.
+        PublicKey key = peer.publicKey();
+        while (true) {
+            Peer existing = state.peers.get(key);
+            if (existing == null) {
+                if (state.peers.putIfAbsent(key, state.newPeer(key, peer)) == null) {
+                    break;
+                }
+                continue;
+            }
+            synchronized (existing) {
+                if (existing.removed() || state.peers.get(key) != existing) {
+                    continue; // forgotten meanwhile: add it afresh
                 }
                 if (!existing.configured()) {
                     state.dynamicPeers.decrementAndGet();
+                    state.quotas.release(existing.takeOrigin());
                 }
                 existing.configure(peer);
-                return existing;
-            });
+            }
+            break;
+        }
+        synchronized (allowedIps) {
             for (AllowedIps.Moved m : allowedIps.assign(peer.publicKey(), peer.allowedIps())) {
                 LOG.warn("allowed ip {} moved from peer {} to peer {}: a prefix has one owner, the peer configured last",
                         m.prefix(), m.from().shortForm(), m.to().shortForm());
@@ -281,7 +301,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         try {
             dispatch(source, buffer, offset, length);
         } catch (RuntimeException e) {
-            LOG.warn("failed to handle a datagram from {}", source, e);
+            long suppressed = datagramFailures.admit(); // a sender could trigger a bug on every datagram
+            if (suppressed >= 0) {
+                LOG.warn("failed to handle a datagram from {} suppressed={}", source, suppressed, e);
+            }
         }
     }
 
@@ -344,7 +367,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     /**
-     * Under load (PROTOCOL.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
+     * Under load (docs/protocol.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
      * valid mac2 for its source gets a cookie reply instead of any DH work, and one with a valid mac2
      * is subject to the per-source-IP rate limit. Not under load, everything passes.
      */
@@ -354,8 +377,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
             byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
-            state.transmit(source, reply, 0, reply.length);
-            state.count(EngineCounter.COOKIE_REPLIES_SENT);
+            if (reply != null) { // null: the protocol found nothing to answer (the SPI allows it)
+                state.transmit(source, reply, 0, reply.length);
+                state.count(EngineCounter.COOKIE_REPLIES_SENT);
+            }
             state.drop(DropReason.MAC2_REQUIRED, source);
             return false;
         }
@@ -399,8 +424,17 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private void tickSafely() {
         try {
             tick();
-        } catch (Throwable t) {
-            LOG.error("timer tick failed", t);
+        } catch (Error e) {
+            // a scheduled task's throwable never reaches the thread's handler: hand it over, so the
+            // process can end (the gateway ends on any Error) instead of running on without timers
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            throw e;
+        } catch (RuntimeException e) {
+            long suppressed = tickFailures.admit();
+            if (suppressed >= 0) {
+                LOG.error("timer tick failed suppressed={}", suppressed, e);
+            }
         }
     }
 
@@ -480,5 +514,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.indices.clear();
         state.bindings.clear();
+        state.policy.close();
+        state.protocol.destroy(); // the static private key's copy and the static-static cache
     }
 }

@@ -16,8 +16,7 @@ class IndexTableTest {
         byte[] k = new byte[32];
         k[0] = (byte) n;
         k[1] = (byte) (n >> 8);
-        return new Peer(PublicKey.of(k), null, new IndexTable(new SecureRandom()), new HalfOpenHandshakes(1),
-                java.time.Instant::ofEpochMilli);
+        return new Peer(PublicKey.of(k), null, new IndexTable(new SecureRandom()), new HalfOpenHandshakes(1));
     }
 
     @Test

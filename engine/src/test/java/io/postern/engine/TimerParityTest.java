@@ -26,7 +26,7 @@ class TimerParityTest {
     @Test
     void aOneWayFlowDoesNotRehandshakeEveryFiveSeconds() {
         EngineHarness.Node gw = h.gateway(EngineHarness.newKeys(), new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH),
-                new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), false); // no echo: nothing comes back but keepalives
+                OnPolicyFault.KEEP_BOTH, false); // no echo: nothing comes back but keepalives
         EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
         for (int i = 0; i < 60; i++) {
             a.send(gw, "one way " + i);

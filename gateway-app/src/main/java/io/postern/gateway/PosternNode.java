@@ -6,16 +6,12 @@ import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.spi.GatewayEventListener;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.spi.PacketHandler;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -57,16 +53,13 @@ public final class PosternNode implements AutoCloseable {
     private final Transport transport;
     private final PublicKey publicKey;
     private final PluginSelection plugins;
-    private final TimeBoundSessionPolicy policy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins,
-                        TimeBoundSessionPolicy policy) {
+    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
         this.engine = engine;
         this.transport = transport;
         this.publicKey = publicKey;
         this.plugins = plugins;
-        this.policy = policy;
     }
 
     /**
@@ -85,22 +78,15 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
-        // a slow or stuck policy must not stall the receive loop: decisions get a time budget
-        TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, config.clock()),
-                new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(policy, plugins.fallbackPolicy()),
-                new AdmissionModule(plugins.admission()),
-                new HandlerModule(plugins.handler()),
-                new TransportModule(plugins.transport()),
-                new EngineModule());
+                new PluginModule(plugins.crypto(), plugins.handshakes(), plugins.policy(), plugins.admission(),
+                        plugins.handler(), plugins.transport()),
+                new EngineModule(identity, config.clock(), config.onPolicyFault()));
         SessionEngine engine;
         try {
             engine = injector.getInstance(SessionEngine.class);
         } catch (ProvisionException e) {
-            policy.close();
             // the engine's own exception says what is wrong; Guice's wrapper only adds its binding chain
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -123,13 +109,12 @@ public final class PosternNode implements AutoCloseable {
                 transport.close();
             }
             engine.close();
-            policy.close();
             throw e;
         }
         LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
                 publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
                 plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
-        return new PosternNode(engine, transport, publicKey, plugins, policy);
+        return new PosternNode(engine, transport, publicKey, plugins);
     }
 
     /**
@@ -171,8 +156,13 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
-    /** @return the packet handler in use (the gateway's show reads the ip handler's drop counters) */
-    io.postern.spi.PacketHandler packetHandler() {
+    /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */
+    long transportErrors() {
+        return transport.errors();
+    }
+
+    /** @return the packet handler in use (metrics and show read the ip handler's counters) */
+    PacketHandler packetHandler() {
         return plugins.handler();
     }
 
@@ -200,7 +190,6 @@ public final class PosternNode implements AutoCloseable {
             transport.close();
         } finally {
             engine.close();
-            policy.close();
         }
         LOG.info("node stopped publicKey={}", publicKey.shortForm());
     }

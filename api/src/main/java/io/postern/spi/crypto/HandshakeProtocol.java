@@ -5,8 +5,8 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 
 /**
- * WireGuard v1's handshake for one local static identity (PROTOCOL.md "Handshake"), both roles,
- * plus the mac1/mac2/cookie layer (PROTOCOL.md and WireGuard paper §5.4.7).
+ * WireGuard v1's handshake for one local static identity (docs/protocol.md "Handshake"), both roles,
+ * plus the mac1/mac2/cookie layer (docs/protocol.md and WireGuard paper §5.4.7).
  *
  * <p>Thread-safe; the per-handshake state objects it returns are not (one thread at a time).
  * Message arguments are whole wire messages ({@code msg[offset, offset+length)}) exactly as
@@ -67,6 +67,24 @@ public interface HandshakeProtocol {
     HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length);
 
     /**
+     * As {@link #consumeInitiation(byte[], int, int)}, asking {@code admits} about the initiator's
+     * static key as soon as it is decrypted: a key it refuses fails with
+     * {@link HandshakeRejection#NOT_ADMITTED} before the static-static Diffie-Hellman, so a forged
+     * initiation from an unknown key costs one DH. An implementation should also make its own
+     * ephemeral key only when it responds. The default checks after the whole message was consumed.
+     */
+    default HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length,
+                                                                  java.util.function.Predicate<PublicKey> admits) {
+        HandshakeResult<ResponderHandshake> r = consumeInitiation(msg, offset, length);
+        if (r instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs)
+                && !admits.test(hs.remoteStatic())) {
+            hs.destroy();
+            return HandshakeResult.failure(HandshakeRejection.NOT_ADMITTED);
+        }
+        return r;
+    }
+
+    /**
      * Opens a cookie reply (type 3) sent in answer to a message whose mac1 was {@code mac1Sent}.
      *
      * @param remoteStatic the public key of the responder that sent it
@@ -75,8 +93,18 @@ public interface HandshakeProtocol {
     HandshakeResult<byte[]> consumeCookieReply(byte[] msg, int offset, int length, byte[] mac1Sent,
                                                PublicKey remoteStatic);
 
-    /** Current time source hook: tests may replace the clock the cookie secret rotates with. */
+    /**
+     * Renews the cookie secret now, as its rotation timer would (tests: a cookie made before is
+     * then stale). Implementations without cookies ignore it.
+     */
     default void rotateCookieSecretNow() {}
+
+    /**
+     * Zeroes what this protocol holds of the local static private key and every secret derived from
+     * it (cached static-static results), as far as the JVM allows. The engine calls it once when it
+     * closes; no other method may be called afterwards. The default does nothing.
+     */
+    default void destroy() {}
 
     // ---- shared ---------------------------------------------------------------------------
 
