@@ -42,11 +42,22 @@ final class HandshakeResponder {
         byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
         // admission is asked as soon as the static key is decrypted, before the static-static DH: a
         // forged initiation from a key nobody admitted costs one DH (and is never cached)
+        PublicKey[] refused = new PublicKey[1];
         HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE,
-                this::admitted);
+                key -> {
+                    boolean ok = admitted(key);
+                    refused[0] = ok ? null : key;
+                    return ok;
+                });
         if (consumed instanceof HandshakeResult.Failure<ResponderHandshake>(HandshakeRejection why)
                 && why == HandshakeRejection.NOT_ADMITTED) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            if (refused[0] != null) {
+                // the key decrypted under DH(our static, its ephemeral): claimed, not yet proven (that
+                // takes the static-static DH this refusal saves); an operator needs it to spot a mistyped key
+                s.emit(new GatewayEvent.HandshakeRefused(refused[0], source, DropReason.NOT_ADMITTED,
+                        EngineState.instant(s.now())));
+            }
             return;
         }
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
