@@ -53,11 +53,10 @@ final class HandshakeResponder {
                 && why == HandshakeRejection.NOT_ADMITTED) {
             s.drop(DropReason.NOT_ADMITTED, source);
             if (refused[0] != null) {
-                // the key the initiation names (decrypted under the sender's ephemeral key, not yet
-                // proven: refusing before the static-static DH means anyone can name any key here);
-                // an operator needs it to tell a mistyped key, so listeners get it, bounded by them
+                // the key decrypted under DH(our static, its ephemeral): claimed, not yet proven (that
+                // takes the static-static DH this refusal saves); an operator needs it to spot a mistyped key
                 s.emit(new GatewayEvent.HandshakeRefused(refused[0], source, DropReason.NOT_ADMITTED,
-                        EngineState.instant(s.now())));
+                        s.clock.instant()));
             }
             return;
         }
