@@ -5,6 +5,7 @@ import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.PacketHandler;
+import io.postern.spi.PluginConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,18 +34,22 @@ import java.util.Objects;
  * @param handshake       HandshakeProtocolFactory name
  * @param admission       Admission name
  * @param handler         PacketHandler name; ignored when {@code handlerInstance} is given
- * @param transport       TransportProvider name
+ * @param transport       TransportProvider name, or several comma-separated (one engine, one identity, a
+ *                        session moves between them on an authenticated packet like any roaming)
  * @param peers           the configured peers
  * @param handlerInstance a handler to use instead of looking {@code handler} up, or {@code null}
  * @param listeners       listeners registered on the engine before it starts
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param pluginSettings  the {@code [Plugin.NAME]} sections by plugin name, handed to the plugins of
+ *                        that name that are {@link io.postern.spi.Configurable}
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
-                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen) {
+                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
+                         Map<String, PluginConfig> pluginSettings) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -78,6 +84,25 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
+        pluginSettings = Map.copyOf(pluginSettings);
+        if (transports(transport).isEmpty()) {
+            throw new IllegalArgumentException("no transport named in '" + transport + "'");
+        }
+    }
+
+    /** @return the transport names {@code transport} lists (comma-separated: {@code Transport = udp, tcp}), in order */
+    public List<String> transports() {
+        return transports(transport);
+    }
+
+    private static List<String> transports(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+    }
+
+    /** @return the settings of plugin {@code name}: its {@code [Plugin.NAME]} section, or an empty one */
+    public PluginConfig pluginSettings(String name) {
+        PluginConfig c = pluginSettings.get(name);
+        return c != null ? c : PluginConfig.empty(name, "the configuration");
     }
 
     /** @return a builder with every default: wildcard address, port 0, no peers, the default plugins */
@@ -112,6 +137,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.pluginSettings.putAll(pluginSettings);
         return b;
     }
 
@@ -132,6 +158,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private final Map<String, PluginConfig> pluginSettings = new java.util.LinkedHashMap<>();
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -192,7 +219,13 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
-        /** @param name a TransportProvider name */
+        /** Sets (replaces) the settings of the plugin {@code settings.plugin()}. */
+        public Builder pluginSettings(PluginConfig settings) {
+            pluginSettings.put(settings.plugin(), settings);
+            return this;
+        }
+
+        /** @param name a TransportProvider name, or several comma-separated ({@code udp, tcp}) */
         public Builder transport(String name) {
             this.transport = name;
             return this;
@@ -225,7 +258,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
-                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen);
+                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
+                    pluginSettings);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
+import io.postern.spi.PluginConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,9 +27,11 @@ import java.util.function.Function;
  * {@link NodeConfig}: one {@code [Interface]} with {@code PrivateKey}, {@code ListenPort},
  * {@code Address} and Postern's keys ({@code SessionPolicy}, {@code CryptoProvider},
  * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}),
- * and any number of
+ * any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
- * and {@code PersistentKeepalive}.
+ * and {@code PersistentKeepalive}, and a {@code [Plugin.NAME]} section per configured plugin whose
+ * {@code key = value} lines are handed to that plugin ({@link PluginConfig}). {@code Transport} takes a
+ * comma-separated list of transport names.
  *
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
@@ -44,7 +47,7 @@ import java.util.function.Function;
 final class WgQuickConfigParser {
     private static final int MAX_PORT = 65535;
 
-    private enum Section { NONE, INTERFACE, PEER }
+    private enum Section { NONE, INTERFACE, PEER, PLUGIN }
 
     private final String file;
     private final Map<String, Integer> interfaceKeysSeen = new HashMap<>();
@@ -57,6 +60,11 @@ final class WgQuickConfigParser {
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
     private final List<PendingPeer> peers = new ArrayList<>();
+    /** {@code [Plugin.NAME]} sections by plugin name, in file order. */
+    private final Map<String, PendingPlugin> pluginSections = new java.util.LinkedHashMap<>();
+
+    /** A {@code [Plugin.NAME]} section being read. */
+    private record PendingPlugin(String name, int line, List<PluginConfig.Setting> settings) {}
 
     /** A {@code [Peer]} being read. */
     private static final class PendingPeer {
@@ -104,6 +112,7 @@ final class WgQuickConfigParser {
     private NodeConfig read(List<String> lines) {
         Section section = Section.NONE;
         PendingPeer peer = null;
+        PendingPlugin pluginSection = null;
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String line = stripComment(lines.get(i)).strip();
@@ -130,8 +139,15 @@ final class WgQuickConfigParser {
                         peers.add(peer);
                         section = Section.PEER;
                     }
-                    default -> throw new ConfigException(file, lineNo, null,
-                            "unknown section [" + name + "]; known: [Interface], [Peer]");
+                    default -> {
+                        if (!name.regionMatches(true, 0, "plugin.", 0, 7)) {
+                            throw new ConfigException(file, lineNo, null,
+                                    "unknown section [" + name + "]; known: [Interface], [Peer], [Plugin.NAME]");
+                        }
+                        pluginSection = pluginSection(lineNo, name.substring(7).strip());
+                        section = Section.PLUGIN;
+                        peer = null;
+                    }
                 }
                 continue;
             }
@@ -152,6 +168,7 @@ final class WgQuickConfigParser {
                         "appears before any section; put it under [Interface] or [Peer]");
                 case INTERFACE -> interfaceKey(lineNo, key, value);
                 case PEER -> peerKey(peer, lineNo, key, value);
+                case PLUGIN -> pluginSection.settings().add(new PluginConfig.Setting(key, value, lineNo));
             }
         }
         return build();
@@ -181,7 +198,20 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 metricsListen = metricsListen(line, key, value);
             }
-            case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
+            case "transport" -> {
+                once(interfaceKeysSeen, line, key);
+                List<String> names = list(line, key, value);
+                for (String n : names) {
+                    if (!Endpoint.isTransportName(n)) {
+                        throw new ConfigException(file, line, key, "'" + n + "' is not a transport name (lower-case letters, digits, '.', '_', '-')");
+                    }
+                    if (names.indexOf(n) != names.lastIndexOf(n)) {
+                        throw new ConfigException(file, line, key, "names transport '" + n + "' twice");
+                    }
+                }
+                plugins.put(k, String.join(", ", names));
+            }
+            case "sessionpolicy", "cryptoprovider", "admission", "handler" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
                     throw new ConfigException(file, line, key, "'" + value + "' is not a plugin name (letters, digits, '.', '_', '-')");
@@ -237,6 +267,9 @@ final class WgQuickConfigParser {
         plugin("admission", builder::admission);
         plugin("handler", builder::handler);
         plugin("transport", builder::transport);
+        for (PendingPlugin p : pluginSections.values()) {
+            builder.pluginSettings(PluginConfig.of(p.name(), file, p.line(), p.settings()));
+        }
 
         Map<PublicKey, Integer> peerLines = new HashMap<>();
         for (PendingPeer p : peers) {
@@ -258,6 +291,18 @@ final class WgQuickConfigParser {
         if (v != null) {
             setter.accept(v);
         }
+    }
+
+    private PendingPlugin pluginSection(int line, String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException(file, line, null, "[Plugin." + name + "] does not name a plugin (letters, digits, '.', '_', '-')");
+        }
+        PendingPlugin p = new PendingPlugin(name, line, new ArrayList<>());
+        PendingPlugin first = pluginSections.putIfAbsent(name, p);
+        if (first != null) {
+            throw new ConfigException(file, line, null, "second [Plugin." + name + "] section (the first is on line " + first.line() + ")");
+        }
+        return p;
     }
 
     private void once(Map<String, Integer> seen, int line, String key) {
