@@ -217,6 +217,9 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
             byName.computeIfAbsent(nameOf(plugin), n -> new ArrayList<>()).add(plugin);
         }
         for (PluginConfig section : config.pluginSettings().values()) {
+            if (section.isEmpty() && section.sectionLine() == 0) {
+                continue; // not written in the file: only names it (see WgQuickConfigParser)
+            }
             List<Object> named = byName.get(section.plugin());
             if (named == null) {
                 throw new ConfigException(section.source(), section.sectionLine(), null, section.section()

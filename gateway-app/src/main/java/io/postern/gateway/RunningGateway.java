@@ -43,7 +43,8 @@ final class RunningGateway implements AutoCloseable {
             admin = AdminServer.open(dataDir, new GatewayAdmin(node, config, decisions, events));
             MetricsServer metrics = null;
             if (config.metricsListen() != null) {
-                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts);
+                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
+                        node::transportCounters);
                 metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
             }
             return new RunningGateway(node, admin, metrics);

@@ -270,6 +270,15 @@ final class WgQuickConfigParser {
         for (PendingPlugin p : pluginSections.values()) {
             builder.pluginSettings(PluginConfig.of(p.name(), file, p.line(), p.settings()));
         }
+        // a plugin the file selects but gives no section gets an empty one that still names this file,
+        // so "a required key is missing" says which file
+        for (Map.Entry<String, String> named : plugins.entrySet()) {
+            for (String name : named.getValue().split(",")) {
+                if (!pluginSections.containsKey(name.strip())) {
+                    builder.pluginSettings(PluginConfig.empty(name.strip(), file));
+                }
+            }
+        }
 
         Map<PublicKey, Integer> peerLines = new HashMap<>();
         for (PendingPeer p : peers) {

@@ -117,6 +117,55 @@ class TransportsTest {
     }
 
     @Test
+    void hostileTcpConnectionsLeaveEstablishedUdpAndTcpSessionsAlone() throws Exception {
+        PosternNode gateway = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK).admission("open")
+                .transport("udp, tcp").pluginSettings(io.postern.spi.PluginConfig.of("tcp", "test", List.of(
+                        new io.postern.spi.PluginConfig.Setting("MaxConnectionsPerIp", "8", 1),
+                        new io.postern.spi.PluginConfig.Setting("FrameTimeout", "300ms", 2)))).build());
+        CapturingHandler overUdp = new CapturingHandler();
+        PosternNode udpPeer = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK)
+                .peer(PeerConfig.of(gateway.publicKey(), loopback(gateway, "udp"))).handler(overUdp).build());
+        CapturingHandler overTcp = new CapturingHandler();
+        PosternNode tcpPeer = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK).transport("tcp")
+                .peer(PeerConfig.of(gateway.publicKey(), loopback(gateway, "tcp"))).handler(overTcp).build());
+        assertEcho(udpPeer, gateway, overUdp, "udp before");
+        assertEcho(tcpPeer, gateway, overTcp, "tcp before");
+        long handshakes = gateway.engine().counters().handshakesCompleted();
+
+        int port = gateway.localEndpoint("tcp").port();
+        List<java.net.Socket> hostile = new java.util.ArrayList<>();
+        try {
+            // a flood from many ports: the tcp peer holds one connection from 127.0.0.1, so 7 more fit
+            for (int i = 0; i < 40; i++) {
+                hostile.add(new java.net.Socket(LOOPBACK, port));
+            }
+            hostile.get(0).getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff}); // oversize
+            hostile.get(1).getOutputStream().write(new byte[] {0, 0});                     // zero length
+            hostile.get(2).getOutputStream().write(new byte[] {0, 120, 1});                // slowloris
+            hostile.get(3).getOutputStream().write(new byte[] {0, 4, 1, 2, 3, 4});         // garbage datagram
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // left open: the tcp peer's, and the one whose garbage was a whole frame (the engine dropped it)
+            while (gateway.transportCounters().get("tcp_connections_open") > 2) {
+                assertThat(System.nanoTime()).as("hostile connections closed within %s", WAIT).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        } finally {
+            for (java.net.Socket h : hostile) {
+                h.close();
+            }
+        }
+        assertThat(gateway.transportCounters())
+                .containsEntry("tcp_refused_max_per_ip", 33L)
+                .containsEntry("tcp_closed_oversize", 1L)
+                .containsEntry("tcp_closed_zero_length", 1L)
+                .containsEntry("tcp_closed_frame_timeout", 4L) // slowloris, and three that never sent a frame
+                .containsEntry("tcp_closed_idle", 0L);
+        assertEcho(udpPeer, gateway, overUdp, "udp after");
+        assertEcho(tcpPeer, gateway, overTcp, "tcp after");
+        assertThat(gateway.engine().counters().handshakesCompleted()).as("no session was lost").isEqualTo(handshakes);
+    }
+
+    @Test
     void pluginSettingMistakesNameFileLineAndKey() {
         String key = newKey().toBase64();
         assertThatThrownBy(() -> start(WgQuickConfigParser.parse("postern.conf", List.of(

@@ -45,6 +45,7 @@ public final class EngineMetrics {
     private final SessionEngine engine;
     private final String policy;
     private final PolicyDecisionCounts decisions;
+    private final java.util.function.Supplier<Map<String, Long>> transports;
 
     /**
      * @param engine    the engine to read
@@ -52,9 +53,20 @@ public final class EngineMetrics {
      * @param decisions the policy decision counts, registered as a listener on the engine
      */
     public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions) {
+        this(engine, policy, decisions, Map::of);
+    }
+
+    /**
+     * @param transports every transport's own counters, {@code NAME_COUNTER} (e.g. {@code tcp_closed_oversize}):
+     *                   reported as {@code postern_transport_events_total{transport_event=...}}, and those
+     *                   ending in {@code connections_open} as the gauge {@code postern_transport_connections_open}
+     */
+    public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions,
+                         java.util.function.Supplier<Map<String, Long>> transports) {
         this.engine = engine;
         this.policy = policy;
         this.decisions = decisions;
+        this.transports = transports;
     }
 
     /** @return every metric in the Prometheus text format */
@@ -94,7 +106,25 @@ public final class EngineMetrics {
                 + "response accepted; responder: response sent to key confirmation (first transport packet).");
         latency(t, "initiator", engine.handshakeLatency());
         latency(t, "responder", engine.confirmationLatency());
+        transportEvents(t);
         return t.toString();
+    }
+
+    private void transportEvents(PrometheusText t) {
+        Map<String, Long> all = new java.util.TreeMap<>(transports.get());
+        all.entrySet().removeIf(e -> e.getKey().endsWith("connections_open"));
+        if (!all.isEmpty()) {
+            t.family("postern_transport_events_total", "counter",
+                    "Transports' own events (connections accepted, closed by reason, frames dropped...), as TRANSPORT_EVENT.");
+            all.forEach((k, v) -> t.sample("postern_transport_events_total", v, "transport_event", k));
+        }
+        Map<String, Long> open = new java.util.TreeMap<>(transports.get());
+        open.entrySet().removeIf(e -> !e.getKey().endsWith("connections_open"));
+        if (!open.isEmpty()) {
+            t.family("postern_transport_connections_open", "gauge", "Connections a connection-oriented transport holds now.");
+            open.forEach((k, v) -> t.sample("postern_transport_connections_open", v, "transport",
+                    k.substring(0, Math.max(0, k.length() - "_connections_open".length()))));
+        }
     }
 
     private static void counter(PrometheusText t, String name, String help, long value) {
