@@ -135,10 +135,14 @@ class TcpTransportInteropIT {
                 server.setPeer(gw.publicKey().toBase64(), GATEWAY_IP + ":" + udpPort, "198.19.86.0/24", 0);
                 assertThat(timeToFirstReply(server, TUNNEL_GATEWAY, Duration.ofSeconds(10))).isNotNegative();
                 lab.start(net.relay(), List.of(), "iperf3", "-s", "-1", "-B", TUNNEL_SERVER);
-                Thread.sleep(300);
-                Command.Result iperf = lab.exec(net.client(), Duration.ofSeconds(40), "iperf3", "-c", TUNNEL_SERVER,
+                long listening = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!lab.exec(net.relay(), "ss", "-Hltn", "sport = :5201").stdout().contains("5201")) {
+                    assertThat(System.nanoTime()).as("iperf3 server listening within 10 s").isLessThan(listening);
+                    Thread.sleep(50);
+                }
+                Command.Result iperf = lab.exec(net.client(), Duration.ofSeconds(60), "iperf3", "-c", TUNNEL_SERVER,
                         "-t", "3", "-f", "m");
-                assertThat(iperf.exitCode()).as("iperf3: %s", iperf.stdout()).isZero();
+                assertThat(iperf.exitCode()).as("iperf3: %s %s", iperf.stdout(), iperf.stderr()).isZero();
                 Matcher m = Pattern.compile("([\\d.]+) Mbits/sec.*receiver").matcher(iperf.stdout());
                 assertThat(m.find()).as("iperf3 receiver line in %s", iperf.stdout()).isTrue();
                 System.out.println("iperf3 TCP through udptunnel + Postern tcp: " + m.group(1) + " Mbit/s");

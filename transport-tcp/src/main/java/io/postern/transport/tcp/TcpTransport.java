@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * {@code MaxFrame} ({@code closed_oversize}), a wrong handshake string ({@code closed_bad_handshake}),
  * a frame — or the first frame of a new connection — not complete within {@code FrameTimeout}
  * ({@code closed_frame_timeout}; slowloris and half-open connections), no frame within
- * {@code IdleTimeout} ({@code closed_idle}), the peer closing it ({@code closed_by_peer}) or an I/O
+ * {@code IdleTimeout} ({@code closed_idle}), a dialled connection not established within
+ * {@code FrameTimeout} ({@code closed_connect_timeout}), the peer closing it ({@code closed_by_peer}) or an I/O
  * error ({@code closed_io_error}). Nothing else is touched: other connections and every session go on.
  * A connection over {@code MaxConnections} or {@code MaxConnectionsPerIp} is closed as soon as it is
  * accepted ({@code refused_max_connections}, {@code refused_max_per_ip}); an existing connection is
@@ -75,7 +76,7 @@ final class TcpTransport implements Transport {
     private final Selector selector;
     private final Endpoint localEndpoint;
     private final Map<Endpoint, Connection> connections = new ConcurrentHashMap<>();
-    private final Map<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentLinkedQueue<Connection> toRegister = new ConcurrentLinkedQueue<>();
     /** Endpoints of connections that came in; guarded by itself. */
@@ -98,7 +99,7 @@ final class TcpTransport implements Transport {
         this.localEndpoint = local;
         for (String c : new String[] {"accepted", "dialled", "frames_received", "frames_sent", "closed_zero_length",
                 "closed_oversize", "closed_bad_handshake", "closed_frame_timeout", "closed_idle", "closed_by_peer",
-                "closed_io_error", "refused_max_connections", "refused_max_per_ip", "send_dropped_full",
+                "closed_io_error", "closed_connect_timeout", "refused_max_connections", "refused_max_per_ip", "send_dropped_full",
                 "send_no_connection", "send_oversize", "receiver_errors"}) {
             counters.put(c, new LongAdder());
         }
@@ -234,8 +235,7 @@ final class TcpTransport implements Transport {
                 closeQuietly(ch);
                 continue;
             }
-            AtomicInteger fromIp = perIp.computeIfAbsent(from.ip(), k -> new AtomicInteger());
-            if (fromIp.incrementAndGet() > settings.maxConnectionsPerIp()) {
+            if (perIp.merge(from.ip(), 1, Integer::sum) > settings.maxConnectionsPerIp()) {
                 releaseIp(from.ip());
                 count("refused_max_per_ip");
                 closeQuietly(ch);
@@ -392,7 +392,7 @@ final class TcpTransport implements Transport {
     }
 
     private void releaseIp(InetAddress ip) {
-        perIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** @return the endpoint of a remote address, an IPv4-mapped IPv6 address as IPv4 */
@@ -435,7 +435,7 @@ final class TcpTransport implements Transport {
         final Endpoint remote;
         final boolean accepted;
         volatile SelectionKey key;
-        boolean connected = true;
+        volatile boolean connected = true;
         volatile boolean closed;
         /** Received bytes not yet handed on: at most one length and one frame. Selector thread only. */
         private ByteBuffer in;
@@ -444,6 +444,7 @@ final class TcpTransport implements Transport {
         /** When the frame being received started, 0 when none; selector thread only. */
         private long frameStarted;
         private long lastFrame;
+        private final long created;
         /** Bytes waiting to be written; null until the socket is first full. Guarded by this. */
         private ByteBuffer out;
         private final ByteBuffer[] pair = new ByteBuffer[2];
@@ -454,6 +455,7 @@ final class TcpTransport implements Transport {
             this.remote = remote;
             this.accepted = accepted;
             long now = System.nanoTime();
+            this.created = now;
             this.lastFrame = now;
             // a new connection must deliver its first frame (and handshake) within FrameTimeout; one we
             // dialled waits for the server only as long as IdleTimeout
@@ -550,7 +552,9 @@ final class TcpTransport implements Transport {
         }
 
         void checkDeadlines(long now) {
-            if (frameStarted != 0 && now - frameStarted > settings.frameTimeout().toNanos()) {
+            if (!connected && now - created > settings.frameTimeout().toNanos()) {
+                close("closed_connect_timeout");
+            } else if (frameStarted != 0 && now - frameStarted > settings.frameTimeout().toNanos()) {
                 close("closed_frame_timeout");
             } else if (now - lastFrame > settings.idleTimeout().toNanos()) {
                 close("closed_idle");
