@@ -2,7 +2,7 @@ package io.postern.engine;
 
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEventListener;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.DatagramReceiver;
@@ -14,7 +14,7 @@ import io.postern.wire.HandshakeResponse;
 import io.postern.wire.LittleEndian;
 import io.postern.wire.MessageType;
 import io.postern.wire.Parsed;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
 import java.net.InetAddress;
@@ -52,10 +52,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final EngineState state;
     private final HandshakeInitiator initiator;
     private final HandshakeResponder responder;
-    private final TransportSender sender;
-    private final TransportReceiver receiver;
+    private final DataSender sender;
+    private final DataReceiver receiver;
     private final SessionTeardown teardown;
-    private final PeerTimers timers;
+    private final TimerTick timers;
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
@@ -69,7 +69,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * @param services the SPI implementations to work through
      * @param clock    the engine's clock (timers, timestamps, events)
      */
-    public SessionEngine(KeyPair identity, EngineServices services, Clock clock) {
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock) {
         this(identity, services, clock, EngineSettings.defaults());
     }
 
@@ -79,18 +79,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * @param clock    the engine's clock (timers, timestamps, events)
      * @param settings implementation limits, and whether a timer thread runs
      */
-    public SessionEngine(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, settings);
         this.initiator = new HandshakeInitiator(state);
-        this.teardown = new SessionTeardown(state, initiator);
+        this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
-        this.sender = new TransportSender(state, initiator);
-        this.receiver = new TransportReceiver(state, initiator, sender, teardown, this);
-        this.timers = new PeerTimers(state, initiator, sender, teardown);
+        this.sender = new DataSender(state, initiator);
+        this.receiver = new DataReceiver(state, initiator, sender, teardown, this);
+        this.timers = new TimerTick(state, initiator, sender, teardown);
         this.handshakes = new HandshakeQueue(settings, state::now, this::processHandshake);
     }
 
@@ -133,7 +133,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.peers.compute(peer.publicKey(), (key, existing) -> {
             if (existing == null) {
-                return new Peer(key, peer);
+                return state.newPeer(key, peer);
             }
             if (!existing.configured()) {
                 state.dynamicPeers.decrementAndGet();
@@ -158,8 +158,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private synchronized void rebuildRoutes() {
         Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
         for (Peer p : state.peers.values()) {
-            if (p.configured() && !p.removed) {
-                byPeer.put(p.key, p.allowedIps());
+            if (p.configured() && !p.removed()) {
+                byPeer.put(p.key(), p.allowedIps());
             }
         }
         allowedIps.rebuild(byPeer);
@@ -234,9 +234,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
         if (isWellFormedTransport(buffer, offset, length)) {
             // The data path: the header fields straight from the datagram, no parse objects.
-            receiver.onTransport(source, buffer, offset, length,
-                    LittleEndian.getInt(buffer, offset + TransportData.RECEIVER_OFFSET),
-                    LittleEndian.getLong(buffer, offset + TransportData.COUNTER_OFFSET));
+            receiver.onData(source, buffer, offset, length,
+                    LittleEndian.getInt(buffer, offset + DataMessage.RECEIVER_OFFSET),
+                    LittleEndian.getLong(buffer, offset + DataMessage.COUNTER_OFFSET));
             return;
         }
         Parsed<? extends WireMessage> parsed = WireCodec.parse(buffer, offset, length);
@@ -244,7 +244,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             case Parsed.Rejected<? extends WireMessage> r -> state.drop(DropReason.of(r.reason()), source);
             case Parsed.Ok<? extends WireMessage> ok -> {
                 switch (ok.message()) {
-                    case TransportData t -> receiver.onTransport(source, t.buffer(), t.offset(), t.length(),
+                    case DataMessage t -> receiver.onData(source, t.buffer(), t.offset(), t.length(),
                             t.receiver(), t.counter());
                     case HandshakeInitiation i -> queueHandshake(source, i, i.bytes());
                     case HandshakeResponse r -> queueHandshake(source, r, r.bytes());
@@ -255,12 +255,12 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     /**
-     * Whether the datagram is transport data that {@link TransportData#parse} would accept: type 4,
-     * zero reserved bytes, at least {@link TransportData#MIN_SIZE}. Anything else goes through
+     * Whether the datagram is transport data that {@link DataMessage#parse} would accept: type 4,
+     * zero reserved bytes, at least {@link DataMessage#MIN_SIZE}. Anything else goes through
      * {@link WireCodec#parse}, which gives the reason for a rejection.
      */
     private static boolean isWellFormedTransport(byte[] buffer, int offset, int length) {
-        return buffer != null && offset >= 0 && length >= TransportData.MIN_SIZE && offset + length <= buffer.length
+        return buffer != null && offset >= 0 && length >= DataMessage.MIN_SIZE && offset + length <= buffer.length
                 && (buffer[offset] & 0xff) == MessageType.TRANSPORT_DATA.code()
                 && (buffer[offset + 1] | buffer[offset + 2] | buffer[offset + 3]) == 0;
     }
@@ -385,7 +385,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     /** @return the identity whose live session is bound to {@code endpoint}, if any */
     public Optional<PublicKey> peerAt(Endpoint endpoint) {
         Peer p = state.bindings.peerAt(endpoint);
-        return p != null && !p.removed && p.hasLiveSession(state.now()) ? Optional.of(p.key) : Optional.empty();
+        return p != null && !p.removed() && p.hasLiveSession(state.now()) ? Optional.of(p.key()) : Optional.empty();
     }
 
     /** @return the counters */
@@ -431,7 +431,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         for (Peer p : state.peers.values()) {
             synchronized (p) {
-                teardown.clearLocked(p);
+                p.clear();
             }
         }
         state.indices.clear();

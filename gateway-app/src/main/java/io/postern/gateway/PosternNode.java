@@ -13,7 +13,7 @@ import io.postern.gateway.wiring.HandlerModule;
 import io.postern.gateway.wiring.IdentityModule;
 import io.postern.gateway.wiring.PolicyModule;
 import io.postern.gateway.wiring.TransportModule;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
@@ -92,7 +92,7 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PluginRegistry.configure(plugins, config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
-        KeyPair identity = new KeyPair(config.privateKey(), publicKey);
+        StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
         // a slow or stuck policy must not stall the receive loop: decisions get a time budget
         TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 

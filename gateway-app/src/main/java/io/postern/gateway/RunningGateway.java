@@ -4,6 +4,7 @@ import io.postern.gateway.admin.AdminServer;
 import io.postern.gateway.metrics.EngineMetrics;
 import io.postern.gateway.metrics.MetricsServer;
 import io.postern.gateway.metrics.PolicyDecisionCounts;
+import io.postern.gateway.uapi.UapiServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,19 +13,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What {@code postern up} runs: a {@link PosternNode} with the operator's channels around it — the
  * event log, the admin socket in the data directory ({@code show}, {@code set}, {@code syncconf})
- * and, when {@code MetricsListen} is configured, the Prometheus endpoint. Closing stops the
+ * and, when {@code MetricsListen} is configured, the Prometheus endpoint; and, when given a socket
+ * path, WireGuard's userspace API there ({@code wg show/set/syncconf/showconf}). Closing stops the
  * channels first, then the node.
  */
-final class RunningGateway implements AutoCloseable {
+public final class RunningGateway implements AutoCloseable {
     private final PosternNode node;
     private final AdminServer admin;
+    private final UapiServer uapi;
     private final MetricsServer metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningGateway(PosternNode node, AdminServer admin, MetricsServer metrics) {
+    private RunningGateway(PosternNode node, AdminServer admin, UapiServer uapi, MetricsServer metrics) {
         this.node = node;
         this.admin = admin;
+        this.uapi = uapi;
         this.metrics = metrics;
+    }
+
+    /**
+     * Starts a gateway as {@code postern up} does, with the plugins on the module path.
+     *
+     * @param dataDir    where its admin socket goes
+     * @param uapiSocket where to serve WireGuard's userspace API (e.g. {@code /var/run/wireguard/wg0.sock},
+     *                   see {@link UapiServer#socketFor}), or null for none
+     * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
+     */
+    public static RunningGateway start(NodeConfig config, Path dataDir, Path uapiSocket) throws IOException {
+        return start(config, PluginRegistry.load(), dataDir, uapiSocket);
+    }
+
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
+        return start(config, registry, dataDir, null);
     }
 
     /**
@@ -32,23 +52,32 @@ final class RunningGateway implements AutoCloseable {
      *
      * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
      */
-    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket)
+            throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
         NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts).build();
         PosternNode node = PosternNode.start(withListeners, registry);
         AdminServer admin = null;
+        UapiServer uapi = null;
         try {
-            admin = AdminServer.open(dataDir, new GatewayAdmin(node, config, decisions, events));
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
+            admin = AdminServer.open(dataDir, handler);
+            if (uapiSocket != null) {
+                uapi = UapiServer.open(uapiSocket, handler);
+            }
             MetricsServer metrics = null;
             if (config.metricsListen() != null) {
                 EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
                         node::transportCounters);
                 metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
             }
-            return new RunningGateway(node, admin, metrics);
+            return new RunningGateway(node, admin, uapi, metrics);
         } catch (IOException | RuntimeException e) {
+            if (uapi != null) {
+                uapi.close();
+            }
             if (admin != null) {
                 admin.close();
             }
@@ -58,13 +87,18 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /** @return the node */
-    PosternNode node() {
+    public PosternNode node() {
         return node;
     }
 
     /** @return the admin socket file */
-    Path adminSocket() {
+    public Path adminSocket() {
         return admin.socket();
+    }
+
+    /** @return the UAPI socket file, if one is served */
+    public Optional<Path> uapiSocket() {
+        return Optional.ofNullable(uapi).map(UapiServer::socket);
     }
 
     /** @return the metrics endpoint, if one runs */
@@ -81,6 +115,9 @@ final class RunningGateway implements AutoCloseable {
         try {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (uapi != null) {
+                uapi.close();
             }
             admin.close();
         } finally {

@@ -11,6 +11,7 @@ import io.postern.it.fixture.engine.EngineImpl;
 import io.postern.it.fixture.engine.EngineReachingCrypto;
 import io.postern.it.fixture.engine.EngineThrowingGenericException;
 import io.postern.it.fixture.engine.EngineWithPublicLogger;
+import io.postern.it.fixture.engine.Peer;
 import io.postern.it.fixture.engine.SessionManager;
 import io.postern.it.fixture.gateway.FixtureCliCommand;
 import io.postern.it.fixture.gateway.FixtureGateway;
@@ -103,6 +104,14 @@ class ArchitectureRulesCanFailTest {
         EvaluationResult result = assertReports(PosternArchitectureRules.NO_UTIL_OR_COMMON_PACKAGES,
                 FixtureHelpers.class);
         assertThat(details(result)).anyMatch(d -> d.contains(FixtureShared.class.getName()));
+    }
+
+    @Test
+    void peerFieldsRuleReportsASlotOthersCanWriteButNotAPrivateOne() {
+        EvaluationResult result = assertReports(PosternArchitectureRules.peerSessionFieldsPrivate(ROOT), Peer.class);
+        assertThat(details(result)).anyMatch(d -> d.contains(Peer.class.getName() + ".current"))
+                .noneMatch(d -> d.contains(Peer.class.getName() + ".key"))
+                .noneMatch(d -> d.contains(Peer.class.getName() + ".NEVER"));
     }
 
     private static EvaluationResult assertReports(ArchRule rule, Class<?> culprit) {

@@ -78,6 +78,11 @@ class ArchitectureTest {
         check(PosternArchitectureRules.NO_UTIL_OR_COMMON_PACKAGES);
     }
 
+    @Test
+    void peerSessionFieldsArePrivate() {
+        check(PosternArchitectureRules.PEER_SESSION_FIELDS_PRIVATE);
+    }
+
     private static void check(ArchRule rule) {
         rule.check(main);
     }

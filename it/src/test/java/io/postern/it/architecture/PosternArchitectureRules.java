@@ -85,6 +85,9 @@ public final class PosternArchitectureRules {
             .should().resideInAnyPackage("..util..", "..utils..", "..common..")
             .because("a grab-bag package hides what its classes are for: put each one beside the concept it serves");
 
+    /** A peer's session state (keypair slots, handshake state, timers) is private to the class that owns it. */
+    public static final ArchRule PEER_SESSION_FIELDS_PRIVATE = peerSessionFieldsPrivate(ROOT);
+
     private PosternArchitectureRules() {}
 
     static String[] apiPackages(String root) {
@@ -170,6 +173,21 @@ public final class PosternArchitectureRules {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles()
                 .because("a cycle between packages makes them one package in all but name: neither can be "
                         + "understood, tested or moved alone");
+    }
+
+    /**
+     * The engine's {@code Peer} and {@code PeerTimers} keep every instance field private: keypair
+     * slots change only through the peer's transitions, deadlines only through the timer events.
+     */
+    static ArchRule peerSessionFieldsPrivate(String root) {
+        return fields().that().areDeclaredInClassesThat(DescribedPredicate.describe(
+                        "are " + root + ".engine.Peer or " + root + ".engine.PeerTimers",
+                        c -> c.getName().equals(root + ".engine.Peer") || c.getName().equals(root + ".engine.PeerTimers")))
+                .and().areNotStatic()
+                .should().bePrivate()
+                .because("when other classes write a peer's keypair slots or deadlines, the next person to change "
+                        + "a rotation or a timer must find every one of them; the owner's transitions and timer "
+                        + "events are the one place");
     }
 
     static ArchRule noStandardStreamsOutsideCli(String root) {
