@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -154,12 +155,17 @@ class TransportsTest {
                 h.close();
             }
         }
-        assertThat(gateway.transportCounters())
-                .containsEntry("tcp_refused_max_per_ip", 33L)
-                .containsEntry("tcp_closed_oversize", 1L)
-                .containsEntry("tcp_closed_zero_length", 1L)
-                .containsEntry("tcp_closed_frame_timeout", 4L) // slowloris, and three that never sent a frame
+        // the tcp peer's connection and 7 hostile ones fit under MaxConnectionsPerIp = 8; a silent one closed
+        // by its FrameTimeout while the flood is still being accepted frees a slot, so count by relations
+        Map<String, Long> c = gateway.transportCounters();
+        long accepted = c.get("tcp_accepted");
+        assertThat(accepted + c.get("tcp_refused_max_per_ip")).isEqualTo(41L);
+        assertThat(c.get("tcp_refused_max_per_ip")).isGreaterThanOrEqualTo(25L);
+        assertThat(c).containsEntry("tcp_closed_oversize", 1L).containsEntry("tcp_closed_zero_length", 1L)
                 .containsEntry("tcp_closed_idle", 0L);
+        // every other hostile connection (slowloris, and those that never sent a frame) hit the frame deadline;
+        // left open: the tcp peer's and the one whose garbage was a whole frame
+        assertThat(c.get("tcp_closed_frame_timeout")).isEqualTo(accepted - 4);
         assertEcho(udpPeer, gateway, overUdp, "udp after");
         assertEcho(tcpPeer, gateway, overTcp, "tcp after");
         assertThat(gateway.engine().counters().handshakesCompleted()).as("no session was lost").isEqualTo(handshakes);

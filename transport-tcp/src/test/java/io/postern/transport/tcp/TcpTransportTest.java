@@ -237,8 +237,9 @@ class TcpTransportTest {
         Socket bad = connect(t);
         byte[] wrong = good.clone();
         wrong[0] ^= 1;
-        bad.getOutputStream().write(wrong);
-        writeFrame(bad, new byte[] {1, 2, 3});
+        byte[] wrongThenFrame = Arrays.copyOf(wrong, 32 + 5); // one write: the server may close right after the 32 bytes
+        System.arraycopy(new byte[] {0, 3, 1, 2, 3}, 0, wrongThenFrame, 32, 5);
+        bad.getOutputStream().write(wrongThenFrame);
         assertClosedByServer(bad);
         assertThat(t.counters()).containsEntry("closed_bad_handshake", 1L).containsEntry("frames_received", 1L);
     }
