@@ -113,15 +113,12 @@ class TcpTransportInteropIT {
     }
 
     @Test
-    void pingIperf3AndARestartWithANewKeyOverUdptunnel() throws Exception {
+    void pingAndARestartWithANewKeyOverUdptunnel() throws Exception {
         try (NetnsLab lab = NetnsLab.open()) {
             Net net = Net.build(lab);
-            WgKeys serverKeys = WgKeys.generate();
             WgKeys[] clientKeys = {WgKeys.generate(), WgKeys.generate(), WgKeys.generate()};
-            // only the first client key is configured now: AllowedIPs route 198.19.86.2 to one peer, so the
-            // gateway forwards iperf3's packets back to the client; each restart's key is added just before it
-            try (PosternNode gw = gateway(serverKeys, clientKeys[0])) {
-                int udpPort = gw.localEndpoint("udp").port();
+            // each restart's key is configured just before it is used: AllowedIPs route 198.19.86.2 to one peer
+            try (PosternNode gw = gateway(WgKeys.generate(), clientKeys[0])) {
                 net.udptunnel(gw.localEndpoint("tcp").port());
                 WireGuardGoPeer client = net.client(clientKeys[0], gw, RELAY_LAN_IP + ":" + CLIENT_PORT);
                 assertThat(timeToFirstReply(client, TUNNEL_GATEWAY, Duration.ofSeconds(15))).as("first ping over tcp").isNotNegative();
@@ -130,25 +127,6 @@ class TcpTransportInteropIT {
                 Endpoint seen = gw.engine().peer(PublicKey.fromBase64(clientKeys[0].publicKey())).orElseThrow().endpoint();
                 assertThat(seen.transport()).isEqualTo("tcp");
                 assertThat(seen.ip().getHostAddress()).isEqualTo(RELAY_WAN_IP);
-
-                // iperf3 (TCP) from the client through the gateway to a second peer on plain UDP
-                WireGuardGoPeer server = WireGuardGoPeer.start(lab, net.relay(), "wg1", serverKeys.privateKey(),
-                        TUNNEL_SERVER + "/24", 51998);
-                server.setPeer(gw.publicKey().toBase64(), GATEWAY_IP + ":" + udpPort, "198.19.86.0/24", 0);
-                assertThat(timeToFirstReply(server, TUNNEL_GATEWAY, Duration.ofSeconds(10))).isNotNegative();
-                lab.start(net.relay(), List.of(), "iperf3", "-s", "-1", "-B", TUNNEL_SERVER);
-                long listening = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (!lab.exec(net.relay(), "ss", "-Hltn", "sport = :5201").stdout().contains("5201")) {
-                    assertThat(System.nanoTime()).as("iperf3 server listening within 10 s").isLessThan(listening);
-                    Thread.sleep(50);
-                }
-                Command.Result iperf = lab.exec(net.client(), Duration.ofSeconds(60), "iperf3", "-c", TUNNEL_SERVER,
-                        "-t", "3", "-f", "m");
-                assertThat(iperf.exitCode()).as("iperf3: %s %s", iperf.stdout(), iperf.stderr()).isZero();
-                Matcher m = Pattern.compile("([\\d.]+) Mbits/sec.*receiver").matcher(iperf.stdout());
-                assertThat(m.find()).as("iperf3 receiver line in %s", iperf.stdout()).isTrue();
-                System.out.println("iperf3 TCP through udptunnel + Postern tcp: " + m.group(1) + " Mbit/s");
-                assertThat(Double.parseDouble(m.group(1))).isPositive();
 
                 // the seed scenario over TCP: the client crashes and comes back with a new key
                 for (int run = 1; run < clientKeys.length; run++) {
@@ -170,6 +148,105 @@ class TcpTransportInteropIT {
                 assertThat(gw.transportCounters()).containsEntry("tcp_accepted", 1L)
                         .containsEntry("tcp_closed_oversize", 0L).containsEntry("tcp_closed_zero_length", 0L);
             }
+        }
+    }
+
+    /**
+     * TCP iperf3 through the tcp transport. Not through Debian's udptunnel: version 1.1 forwards one
+     * datagram per read() of its TCP socket, so once two frames arrive in one read it lags behind by
+     * one datagram for good and a bulk transfer stalls (seen with strace: it reads the newest frame and
+     * sends an older one). Here the client's datagrams go over TCP through a relay in this test that
+     * frames them the same way (16-bit big-endian length) and reads every frame it receives.
+     */
+    @Test
+    void iperf3OverTcpThroughAFramingRelay() throws Exception {
+        try (NetnsLab lab = NetnsLab.open()) {
+            Net net = Net.build(lab);
+            String relayIp = "198.18.88.1";
+            lab.veth(null, "i", relayIp + "/24", net.client(), "c2", "198.18.88.2/24");
+            WgKeys serverKeys = WgKeys.generate();
+            WgKeys clientKeys = WgKeys.generate();
+            try (PosternNode gw = gateway(serverKeys, clientKeys);
+                 FramingRelay relay = new FramingRelay(relayIp, GATEWAY_IP, gw.localEndpoint("tcp").port())) {
+                int udpPort = gw.localEndpoint("udp").port();
+                WireGuardGoPeer client = net.client(clientKeys, gw, relayIp + ":" + CLIENT_PORT);
+                assertThat(timeToFirstReply(client, TUNNEL_GATEWAY, Duration.ofSeconds(15))).isNotNegative();
+                assertThat(gw.engine().peer(PublicKey.fromBase64(clientKeys.publicKey())).orElseThrow().endpoint()
+                        .transport()).isEqualTo("tcp");
+                // iperf3 (TCP) from the client through the gateway to a second peer on plain UDP
+                WireGuardGoPeer server = WireGuardGoPeer.start(lab, net.relay(), "wg1", serverKeys.privateKey(),
+                        TUNNEL_SERVER + "/24", 51998);
+                server.setPeer(gw.publicKey().toBase64(), GATEWAY_IP + ":" + udpPort, "198.19.86.0/24", 0);
+                assertThat(timeToFirstReply(server, TUNNEL_GATEWAY, Duration.ofSeconds(10))).isNotNegative();
+                lab.start(net.relay(), List.of(), "iperf3", "-s", "-1", "-B", TUNNEL_SERVER);
+                long listening = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!lab.exec(net.relay(), "ss", "-Hltn", "sport = :5201").stdout().contains("5201")) {
+                    assertThat(System.nanoTime()).as("iperf3 server listening within 10 s").isLessThan(listening);
+                    Thread.sleep(50);
+                }
+                Command.Result iperf = lab.exec(net.client(), Duration.ofSeconds(60), "iperf3", "-c", TUNNEL_SERVER,
+                        "-t", "3", "-f", "m");
+                assertThat(iperf.exitCode()).as("iperf3: %s %s", iperf.stdout(), iperf.stderr()).isZero();
+                Matcher m = Pattern.compile("([\\d.]+) Mbits/sec.*receiver").matcher(iperf.stdout());
+                assertThat(m.find()).as("iperf3 receiver line in %s", iperf.stdout()).isTrue();
+                System.out.println("iperf3 TCP through udptunnel + Postern tcp: " + m.group(1) + " Mbit/s");
+                assertThat(Double.parseDouble(m.group(1))).isPositive();
+
+            }
+        }
+    }
+
+    /** UDP on {@code ip:51999} (answering from that port) to one TCP connection to the gateway, framed. */
+    private static final class FramingRelay implements AutoCloseable {
+        private final java.nio.channels.DatagramChannel udp;
+        private final java.nio.channels.SocketChannel tcp;
+        private volatile java.net.SocketAddress peer;
+
+        FramingRelay(String ip, String gatewayIp, int tcpPort) throws Exception {
+            udp = java.nio.channels.DatagramChannel.open().bind(new java.net.InetSocketAddress(ip, CLIENT_PORT));
+            tcp = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress(gatewayIp, tcpPort));
+            tcp.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            Thread.ofPlatform().daemon(true).start(() -> {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(65_537);
+                try {
+                    while (true) {
+                        in.clear().position(2);
+                        peer = udp.receive(in);
+                        in.putShort(0, (short) (in.position() - 2)).flip();
+                        while (in.hasRemaining()) {
+                            tcp.write(in);
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+            Thread.ofPlatform().daemon(true).start(() -> {
+                java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(2);
+                java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(65_535);
+                try {
+                    while (fill(header.clear()) && fill(body.clear().limit(header.getShort(0) & 0xffff))) {
+                        udp.send(body.flip(), peer);
+                    }
+                } catch (java.io.IOException closed) {
+                    // done
+                }
+            });
+        }
+
+        private boolean fill(java.nio.ByteBuffer b) throws java.io.IOException {
+            while (b.hasRemaining()) {
+                if (tcp.read(b) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            udp.close();
+            tcp.close();
         }
     }
 
