@@ -189,7 +189,7 @@ class TcpTransportInteropIT {
                 assertThat(iperf.exitCode()).as("iperf3: %s %s", iperf.stdout(), iperf.stderr()).isZero();
                 Matcher m = Pattern.compile("([\\d.]+) Mbits/sec.*receiver").matcher(iperf.stdout());
                 assertThat(m.find()).as("iperf3 receiver line in %s", iperf.stdout()).isTrue();
-                System.out.println("iperf3 TCP through udptunnel + Postern tcp: " + m.group(1) + " Mbit/s");
+                System.out.println("iperf3 TCP through a framing relay + Postern tcp: " + m.group(1) + " Mbit/s");
                 assertThat(Double.parseDouble(m.group(1))).isPositive();
 
             }
