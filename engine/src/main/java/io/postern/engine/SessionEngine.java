@@ -5,6 +5,7 @@ import io.postern.spi.GatewayEventListener;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.net.IpPrefix;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.Transport;
@@ -12,7 +13,6 @@ import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.HandshakeResponse;
 import io.postern.wire.LittleEndian;
-import io.postern.wire.MessageType;
 import io.postern.wire.Parsed;
 import io.postern.wire.DataMessage;
 import io.postern.wire.WireCodec;
@@ -59,6 +59,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
+    private volatile List<IpPrefix> interfacePrefixes = List.of();
+    private volatile String interfaceName = "";
+    private volatile int mtu;
     private ScheduledExecutorService timerThread;
     private volatile boolean closed;
 
@@ -156,7 +159,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private synchronized void rebuildRoutes() {
-        Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
+        Map<PublicKey, List<IpPrefix>> byPeer = new HashMap<>();
         for (Peer p : state.peers.values()) {
             if (p.configured() && !p.removed()) {
                 byPeer.put(p.key(), p.allowedIps());
@@ -173,9 +176,43 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         interfaceAddresses = List.copyOf(addresses);
     }
 
+    /**
+     * Sets what a packet handler that owns a network interface needs ({@code Name}, {@code MTU},
+     * {@code Address}); also sets {@link #interfaceAddresses()} to the prefixes' addresses. Call it
+     * before {@link #start}.
+     *
+     * @param name     the interface name, or {@code ""} for none
+     * @param mtu      the MTU, or 0 for the handler's default
+     * @param prefixes the {@code Address} prefixes as written
+     */
+    public void setInterface(String name, int mtu, List<IpPrefix> prefixes) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
+        }
+        this.interfaceName = Objects.requireNonNull(name, "name");
+        this.mtu = mtu;
+        this.interfacePrefixes = List.copyOf(prefixes);
+        setInterfaceAddresses(interfacePrefixes.stream().map(IpPrefix::address).toList());
+    }
+
     @Override
     public List<InetAddress> interfaceAddresses() {
         return interfaceAddresses;
+    }
+
+    @Override
+    public List<IpPrefix> interfacePrefixes() {
+        return interfacePrefixes;
+    }
+
+    @Override
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
     }
 
     @Override
@@ -232,7 +269,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
-        if (isWellFormedTransport(buffer, offset, length)) {
+        if (WireCodec.isWellFormedData(buffer, offset, length)) {
             // The data path: the header fields straight from the datagram, no parse objects.
             receiver.onData(source, buffer, offset, length,
                     LittleEndian.getInt(buffer, offset + DataMessage.RECEIVER_OFFSET),
@@ -252,17 +289,6 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
                 }
             }
         }
-    }
-
-    /**
-     * Whether the datagram is transport data that {@link DataMessage#parse} would accept: type 4,
-     * zero reserved bytes, at least {@link DataMessage#MIN_SIZE}. Anything else goes through
-     * {@link WireCodec#parse}, which gives the reason for a rejection.
-     */
-    private static boolean isWellFormedTransport(byte[] buffer, int offset, int length) {
-        return buffer != null && offset >= 0 && length >= DataMessage.MIN_SIZE && offset + length <= buffer.length
-                && (buffer[offset] & 0xff) == MessageType.TRANSPORT_DATA.code()
-                && (buffer[offset + 1] | buffer[offset + 2] | buffer[offset + 3]) == 0;
     }
 
     /**
@@ -312,7 +338,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
             byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
             state.transmit(source, reply, 0, reply.length);
-            state.cookieRepliesSent.increment();
+            state.count(EngineCounter.COOKIE_REPLIES_SENT);
             state.drop(DropReason.MAC2_REQUIRED, source);
             return false;
         }
@@ -390,11 +416,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
 
     /** @return the counters */
     public EngineCounters counters() {
-        return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
-                state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
-                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
-                state.bytesReceived.sum(), state.bytesSent.sum(),
-                state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum(), state.handshakesAbandoned.sum());
+        return state.counters();
     }
 
     /**
@@ -418,13 +440,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         state.events.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Stops timers, zeroes every key; does not close the transport. */
+    /** Stops the packet handler and the timers, zeroes every key; does not close the transport. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        try {
+            state.services.handler().stop();
+        } catch (RuntimeException e) {
+            LOG.warn("packet handler {} failed to stop", state.services.handler().name(), e);
+        }
         handshakes.close();
         if (timerThread != null) {
             timerThread.shutdownNow();

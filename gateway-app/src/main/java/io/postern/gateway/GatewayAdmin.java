@@ -4,10 +4,6 @@ import io.postern.gateway.uapi.AddressText;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionEngine;
-import io.postern.gateway.admin.AdminHandler;
-import io.postern.gateway.admin.AdminMessage;
-import io.postern.gateway.admin.GatewayStatus;
-import io.postern.gateway.admin.PeerUpdate;
 import io.postern.gateway.uapi.HexKey;
 import io.postern.gateway.uapi.UapiDevice;
 import io.postern.gateway.uapi.UapiException;
@@ -32,20 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's side of the admin protocol ({@link io.postern.gateway.admin}): {@code get} reads the
- * engine's peers, {@code set} and {@code syncconf} change them in place through
- * {@link SessionEngine#addOrUpdatePeer} (a changed peer keeps its session) and
+ * The gateway as a {@link UapiDevice}: WireGuard's userspace API ({@code wg show/set/syncconf/showconf}
+ * and {@code postern show/set/syncconf/showconf}) reads the engine's peers and changes them in place
+ * through {@link SessionEngine#addOrUpdatePeer} (a changed peer keeps its session) and
  * {@link SessionEngine#removePeer} (its session ends). It keeps the configured peers' full
- * configuration, which the engine does not report (preshared key, keepalive, configured endpoint),
- * so {@code syncconf} can tell a changed peer from an unchanged one. Changes are serialized.
- *
- * <p>It is also the gateway's {@link UapiDevice}: WireGuard's userspace API ({@code wg show/set/
- * syncconf/showconf}) reads and changes the same peers, under the same lock. A UAPI {@code set}
- * is checked whole before anything changes; a peer whose resulting configuration equals its
- * current one is not touched (its session and timers go on), which is what makes
- * {@code wg syncconf} harmless to unchanged peers.
+ * configuration, which the engine does not report (preshared key, keepalive, configured endpoint).
+ * A {@code set} is checked whole before anything changes, and serialized; a peer whose resulting
+ * configuration equals its current one is not touched (its session and timers go on), which is
+ * what makes {@code syncconf} harmless to unchanged peers.
  */
-final class GatewayAdmin implements AdminHandler, UapiDevice {
+final class GatewayAdmin implements UapiDevice {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAdmin.class);
 
     private final SessionEngine engine;
@@ -55,10 +47,14 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
     private final PolicyDecisionLog decisions;
     private final EventLog events;
     private final PrivateKey privateKey;
+    private final RefusedKeys refused;
+    private final io.postern.spi.PacketHandler handler;
     /** Guarded by this. */
     private final Map<PublicKey, PeerConfig> configured = new HashMap<>();
 
-    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events) {
+    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused) {
+        this.refused = refused;
+        this.handler = node.packetHandler();
         this.engine = node.engine();
         this.local = node.localEndpoint();
         this.policy = node.sessionPolicy();
@@ -71,104 +67,9 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
         }
     }
 
-    @Override
-    public AdminMessage handle(AdminMessage request) {
-        try {
-            return switch (request.operation()) {
-                case "get" -> status().toMessage();
-                case "set" -> set(PeerUpdate.readAll(request));
-                case "syncconf" -> syncconf(PeerUpdate.readAll(request));
-                default -> AdminMessage.error("unknown operation '" + request.operation() + "' (get, set, syncconf)");
-            };
-        } catch (IllegalArgumentException e) {
-            return AdminMessage.error(e.getMessage());
-        }
-    }
-
-    private synchronized GatewayStatus status() {
-        List<GatewayStatus.PeerView> peers = engine.peers().stream()
-                .sorted(Comparator.comparing(s -> s.publicKey().toBase64()))
-                .map(this::view)
-                .toList();
-        return new GatewayStatus(engine.publicKey().toBase64(), local.port(), UpCommand.display(local), policy,
-                clock.instant(), peers);
-    }
-
-    private GatewayStatus.PeerView view(PeerStatus s) {
-        PeerConfig c = configured.get(s.publicKey());
-        PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
-                .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));
-        return new GatewayStatus.PeerView(s.publicKey().toBase64(), s.endpoint() == null ? null : AddressText.of(s.endpoint()),
-                s.allowedIps().stream().map(AddressText::of).toList(), s.configured(), s.state().name(),
-                s.lastHandshake(), s.rxBytes(), s.txBytes(), c == null ? Duration.ZERO : c.persistentKeepalive(),
-                d == null ? null : d.text(), d == null ? null : d.at());
-    }
-
-    private synchronized AdminMessage set(List<PeerUpdate> updates) {
-        for (PeerUpdate u : updates) { // check every removal first: a request applies whole or not at all
-            if (u.remove() && engine.peer(u.publicKey()).isEmpty()) {
-                return AdminMessage.error("no peer " + u.publicKey().toBase64() + " on this gateway");
-            }
-            if (u.publicKey().equals(engine.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is this gateway's own key");
-            }
-        }
-        for (PeerUpdate u : updates) {
-            if (u.remove()) {
-                remove(u.publicKey(), "set");
-            } else {
-                PeerConfig merged = u.applyTo(configured.get(u.publicKey()));
-                boolean added = engine.peer(u.publicKey()).isEmpty();
-                apply(merged, added ? "added" : "updated", "set");
-            }
-        }
-        return AdminMessage.create().add("errno", 0);
-    }
-
-    private synchronized AdminMessage syncconf(List<PeerUpdate> peers) {
-        Set<PublicKey> wanted = new HashSet<>();
-        for (PeerUpdate u : peers) {
-            if (u.remove()) {
-                return AdminMessage.error("syncconf takes complete peers, not removals");
-            }
-            if (u.publicKey().equals(engine.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is this gateway's own key");
-            }
-            if (!wanted.add(u.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is listed twice");
-            }
-        }
-        int removed = 0;
-        for (PublicKey gone : Set.copyOf(configured.keySet())) {
-            if (!wanted.contains(gone)) {
-                remove(gone, "syncconf");
-                removed++;
-            }
-        }
-        int added = 0;
-        int updated = 0;
-        int unchanged = 0;
-        for (PeerUpdate u : peers) {
-            PeerConfig next = u.toConfig();
-            PeerConfig old = configured.get(u.publicKey());
-            if (next.equals(old)) {
-                unchanged++; // not touched at all: its session and timers go on
-            } else if (old == null) {
-                apply(next, "added", "syncconf");
-                added++;
-            } else {
-                apply(next, "updated", "syncconf");
-                updated++;
-            }
-        }
-        LOG.info("config reloaded source=syncconf added={} removed={} updated={} unchanged={}", added, removed,
-                updated, unchanged);
-        return AdminMessage.create().add("added", added).add("removed", removed).add("updated", updated)
-                .add("unchanged", unchanged).add("errno", 0);
-    }
-
     private void apply(PeerConfig config, String what, String source) {
         engine.addOrUpdatePeer(config);
+        refused.forget(config.publicKey());
         configured.put(config.publicKey(), config);
         LOG.info("peer {} source={} peer={} endpoint={} allowedIps={} keepalive={}s", what, source,
                 config.publicKey().shortForm(), config.endpoint(), config.allowedIps(),
@@ -196,9 +97,22 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
         }
         line(out, "listen_port", local.port());
         // Postern's own keys: wg ignores keys it does not know
+        line(out, "postern_public_key", engine.publicKey().toBase64());
         line(out, "postern_listen_endpoint", UpCommand.display(local));
         line(out, "postern_policy", policy);
         line(out, "postern_time_ms", clock.instant().toEpochMilli());
+        if (handler instanceof io.postern.gateway.ip.IpPacketHandler ip) {
+            for (io.postern.gateway.ip.IpDropReason reason : io.postern.gateway.ip.IpDropReason.values()) {
+                long n = ip.drops(reason);
+                if (n > 0) {
+                    line(out, "postern_ip_dropped", reason.name().toLowerCase(java.util.Locale.ROOT) + " " + n);
+                }
+            }
+        }
+        for (RefusedKeys.Refused r : refused.recent()) {
+            line(out, "postern_refused", r.key().toBase64() + " " + AddressText.of(r.endpoint()) + " " + r.last().toEpochMilli()
+                    + " " + r.count());
+        }
         List<PeerStatus> peers = engine.peers().stream().sorted(Comparator.comparing(s -> s.publicKey().toBase64())).toList();
         for (PeerStatus s : peers) {
             PeerConfig c = configured.get(s.publicKey());
@@ -222,6 +136,9 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
                 line(out, "allowed_ip", AddressText.of(ip.network()));
             }
             line(out, "postern_configured", s.configured());
+            if (c != null && c.endpoint() != null) {
+                line(out, "postern_configured_endpoint", AddressText.of(c.endpoint()));
+            }
             line(out, "postern_state", s.state().name());
             PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
                     .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));

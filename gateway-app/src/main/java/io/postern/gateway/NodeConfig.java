@@ -42,6 +42,9 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
+ *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
+ * @param mtu             {@code MTU} of that interface, 0 for the handler's default
  * @param pluginSettings  the {@code [Plugin.NAME]} sections by plugin name, handed to the plugins of
  *                        that name that are {@link io.postern.spi.Configurable}
  */
@@ -49,7 +52,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         Map<String, PluginConfig> pluginSettings) {
+                         String interfaceName, int mtu, Map<String, PluginConfig> pluginSettings) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -83,6 +86,10 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         Objects.requireNonNull(clock, "clock");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
+        }
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
         }
         pluginSettings = Map.copyOf(pluginSettings);
         if (transports(transport).isEmpty()) {
@@ -137,6 +144,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.interfaceName = interfaceName;
+        b.mtu = mtu;
         b.pluginSettings.putAll(pluginSettings);
         return b;
     }
@@ -158,6 +167,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private String interfaceName = "";
+        private int mtu;
         private final Map<String, PluginConfig> pluginSettings = new java.util.LinkedHashMap<>();
 
         private Builder(PrivateKey privateKey) {
@@ -255,11 +266,23 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param name the interface name ({@code Name}), or {@code ""} for none */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param mtu the interface MTU ({@code MTU}), 0 for the handler's default */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    pluginSettings);
+                    interfaceName, mtu, pluginSettings);
         }
     }
 }

@@ -16,7 +16,6 @@ import io.postern.gateway.wiring.TransportModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
-import io.postern.net.IpPrefix;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -123,7 +122,7 @@ public final class PosternNode implements AutoCloseable {
             for (PeerConfig peer : config.peers()) {
                 engine.addOrUpdatePeer(peer);
             }
-            engine.setInterfaceAddresses(config.addresses().stream().map(IpPrefix::address).toList());
+            engine.setInterface(config.interfaceName(), config.mtu(), config.addresses());
             transport = bindAll(plugins.transports(), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {
@@ -169,7 +168,12 @@ public final class PosternNode implements AutoCloseable {
             }
             throw e;
         }
-        return new TransportSet(bound);
+        try {
+            return new TransportSet(bound);
+        } catch (IllegalArgumentException e) {
+            bound.values().forEach(Transport::close);
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /**
@@ -228,9 +232,23 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
+    /** @return the packet handler in use (the gateway's show reads the ip handler's drop counters) */
+    io.postern.spi.PacketHandler packetHandler() {
+        return plugins.handler();
+    }
+
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();
+    }
+
+    /**
+     * Starts the background warm-up of this node's handshake and data-path crypto ({@link HandshakeWarmup}).
+     *
+     * @return the warm-up thread, or null when {@code handshakes} is 0
+     */
+    Thread startWarmup(int handshakes) {
+        return HandshakeWarmup.start(plugins.crypto(), plugins.handshakes(), handshakes);
     }
 
     /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */

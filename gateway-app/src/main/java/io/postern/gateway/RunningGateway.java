@@ -1,6 +1,5 @@
 package io.postern.gateway;
 
-import io.postern.gateway.admin.AdminServer;
 import io.postern.gateway.metrics.EngineMetrics;
 import io.postern.gateway.metrics.MetricsServer;
 import io.postern.gateway.metrics.PolicyDecisionCounts;
@@ -12,19 +11,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@code postern up} runs: a {@link PosternNode} with the operator's channels around it — the
- * event log, the admin socket in the data directory ({@code show}, {@code set}, {@code syncconf})
+ * event log, the admin socket in the data directory ({@code postern show/set/syncconf/showconf}: WireGuard's
+ * userspace API, see {@link io.postern.gateway.uapi})
  * and, when {@code MetricsListen} is configured, the Prometheus endpoint; and, when given a socket
  * path, WireGuard's userspace API there ({@code wg show/set/syncconf/showconf}). Closing stops the
  * channels first, then the node.
  */
 public final class RunningGateway implements AutoCloseable {
     private final PosternNode node;
-    private final AdminServer admin;
+    private final UapiServer admin;
     private final UapiServer uapi;
     private final MetricsServer metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunningGateway(PosternNode node, AdminServer admin, UapiServer uapi, MetricsServer metrics) {
+    private RunningGateway(PosternNode node, UapiServer admin, UapiServer uapi, MetricsServer metrics) {
         this.node = node;
         this.admin = admin;
         this.uapi = uapi;
@@ -57,14 +57,17 @@ public final class RunningGateway implements AutoCloseable {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
-        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts).build();
+        RefusedKeys refused = new RefusedKeys();
+        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts)
+                .listener(refused).build();
         PosternNode node = PosternNode.start(withListeners, registry);
-        AdminServer admin = null;
+        UapiServer admin = null;
         UapiServer uapi = null;
         try {
-            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
-            admin = AdminServer.open(dataDir, handler);
-            if (uapiSocket != null) {
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused);
+            Path adminSocket = adminSocketIn(dataDir);
+            admin = UapiServer.open(adminSocket, handler);
+            if (uapiSocket != null && !uapiSocket.toAbsolutePath().normalize().equals(adminSocket.toAbsolutePath().normalize())) {
                 uapi = UapiServer.open(uapiSocket, handler);
             }
             MetricsServer metrics = null;
@@ -84,6 +87,14 @@ public final class RunningGateway implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /** The admin socket's file name in the data directory. */
+    static final String ADMIN_SOCKET = "postern.sock";
+
+    /** @return where the admin socket of a gateway using {@code dataDir} is: the same protocol as the UAPI socket */
+    static Path adminSocketIn(Path dataDir) {
+        return dataDir.resolve(ADMIN_SOCKET);
     }
 
     /** @return the node */

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Several bound transports as the one {@link Transport} the engine sends through: a datagram goes
- * out on the transport its endpoint names ({@link Endpoint#transport()}), and every transport's
+ * out on the transport whose endpoints carry that name ({@link Endpoint#transport()}; usually the
+ * transport's own name, but {@code udp-linux} is UDP on the wire and its endpoints are {@code udp}), and every transport's
  * datagrams reach the same receiver. One engine, one identity: a peer whose authenticated packets
  * start arriving over another transport roams to it like to any new address.
  *
@@ -19,7 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * same way. Thread-safe (the map is fixed at construction).
  */
 final class TransportSet implements Transport {
+    /** By the name the configuration uses (the provider's). */
     private final Map<String, Transport> byName;
+    /** By the name their endpoints carry: usually the same; {@code udp-linux}'s endpoints are {@code udp}. */
+    private final Map<String, Transport> byEndpoint = new LinkedHashMap<>();
     private final Transport first;
     private final LongAdder wrongTransport = new LongAdder();
     private final LongAdder noTransport = new LongAdder();
@@ -31,6 +35,13 @@ final class TransportSet implements Transport {
         }
         this.byName = new LinkedHashMap<>(transports);
         this.first = byName.values().iterator().next();
+        byName.forEach((name, t) -> {
+            Transport other = byEndpoint.putIfAbsent(t.localEndpoint().transport(), t);
+            if (other != null) {
+                throw new IllegalArgumentException("transport " + name + " carries " + t.localEndpoint().transport()
+                        + " endpoints, as another configured transport does: configure one of them");
+            }
+        });
     }
 
     /** @return the bound transports by name, in configured order */
@@ -46,7 +57,7 @@ final class TransportSet implements Transport {
 
     @Override
     public void start(DatagramReceiver receiver) {
-        for (Map.Entry<String, Transport> e : byName.entrySet()) {
+        for (Map.Entry<String, Transport> e : byEndpoint.entrySet()) {
             String name = e.getKey();
             e.getValue().start((source, buffer, offset, length) -> {
                 if (!name.equals(source.transport())) {
@@ -60,7 +71,7 @@ final class TransportSet implements Transport {
 
     @Override
     public boolean send(Endpoint to, byte[] buffer, int offset, int length) {
-        Transport t = byName.get(to.transport());
+        Transport t = byEndpoint.get(to.transport());
         if (t == null) {
             noTransport.increment();
             return false;

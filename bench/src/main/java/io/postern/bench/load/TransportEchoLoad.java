@@ -1,115 +1,91 @@
 package io.postern.bench.load;
 
-import io.postern.engine.PeerConfig;
-import io.postern.gateway.NodeConfig;
-import io.postern.gateway.PosternNode;
-import io.postern.key.PublicKey;
-import io.postern.net.Endpoint;
-import io.postern.spi.HandlerContext;
-import io.postern.spi.PacketHandler;
+import io.postern.spi.Transport;
+import io.postern.spi.TransportProvider;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Echo throughput over the {@code udp} and the {@code tcp} transport in one run, same everything
- * else: one gateway ({@link PosternNode}, {@code Transport = udp, tcp}, echo handler) and C client
- * nodes (real engines, each on the transport measured), each keeping W payloads of 1200 bytes in
- * flight (closed loop: every echo received sends the next). Prints echoes/s per transport and the
- * ratio tcp ÷ udp. Clients share the machine's cores with the gateway.
+ * Issue 17's echo comparison, 1200-byte payloads, in alternating rounds (A/B/A/B) so the machine's load
+ * hits every configuration alike: a raw UDP echo (no crypto) and the gateway ({@code PosternNode},
+ * {@code echo} handler) on the portable {@code udp} transport and on {@code udp-linux} (recvmmsg/
+ * sendmmsg batches, GSO/GRO). The like-for-like ratio is gateway on udp-linux ÷ raw echo on udp-linux:
+ * the same batching, the difference is the gateway's work. Same clients as {@link EchoThroughputLoad}.
+ * Also printed: the process's CPU seconds per million echoes (clients included, same for all rows).
  *
- * <p>Arguments: {@code seconds cryptoProvider rounds} (defaults 3 bouncycastle 2): the transports
- * alternate {@code rounds} times (udp, tcp, udp, tcp...) so a change of machine load shows.
+ * <p>Arguments: {@code seconds rounds cryptoProvider} (defaults 3 2 fastest).
  */
 public final class TransportEchoLoad {
-    private static final int SIZE = 1200;
-    private static final int CLIENTS = 4;
-    private static final int WINDOW = 16;
-
     private TransportEchoLoad() {}
 
     public static void main(String[] args) throws Exception {
         BenchLogging.quiet();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        String provider = args.length > 1 ? args[1] : "bouncycastle";
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String provider = args.length > 2 ? args[2] : "fastest";
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        ClassPathPlugins plugins = new ClassPathPlugins(provider);
-        System.out.printf(Locale.ROOT, "echo throughput by transport: %d-byte payloads, %d clients × %d in flight, "
-                + "%d s each, provider %s%n", SIZE, CLIENTS, WINDOW, seconds, provider);
-        System.out.println("| round | transport | echoes/s | tcp ÷ udp |");
-        System.out.println("|---:|---|---:|---:|");
-        try (PosternNode gateway = PosternNode.start(NodeConfig.builder(plugins.crypto.x25519().generateKeyPair()
-                .privateKey()).listenAddress(loopback).listenPort(0).transport("udp, tcp").admission("open")
-                .handler("echo").cryptoProvider(provider).build())) {
-            for (int round = 1; round <= rounds; round++) {
-                double udp = run(gateway, "udp", plugins, provider, seconds);
-                System.out.printf(Locale.ROOT, "| %d | udp | %,.0f | |%n", round, udp);
-                double tcp = run(gateway, "tcp", plugins, provider, seconds);
-                System.out.printf(Locale.ROOT, "| %d | tcp | %,.0f | %.2f |%n", round, tcp, tcp / udp);
+        System.out.printf(Locale.ROOT, "transport echo: 1200-byte payloads, %d s × %d alternating rounds, provider %s%n",
+                seconds, rounds, provider);
+        String[] names = {"raw UDP echo, udp", "raw UDP echo, udp-linux", "gateway, udp", "gateway, udp-linux"};
+        Map<String, double[]> pps = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
+        for (String n : names) {
+            pps.put(n, new double[rounds]);
+            cpu.put(n, new double[rounds]);
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < names.length; k++) {
+                String n = names[(k + r) % names.length]; // rotate the order each round
+                long cpu0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime();
+                double v = switch (n) {
+                    case "raw UDP echo, udp" -> EchoThroughputLoad.rawEcho(bind("udp", loopback), loopback, seconds);
+                    case "raw UDP echo, udp-linux" -> EchoThroughputLoad.rawEcho(bind("udp-linux", loopback), loopback, seconds);
+                    case "gateway, udp" -> EchoThroughputLoad.gatewayEcho(loopback, provider, seconds, null, "udp");
+                    default -> EchoThroughputLoad.gatewayEcho(loopback, provider, seconds, null, "udp-linux");
+                };
+                double wallS = (System.nanoTime() - t0) / 1e9;
+                double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
+                pps.get(n)[r] = v;
+                cpu.get(n)[r] = cpuS / (v * wallS / 1e6); // CPU s per million echoes over the whole configuration
             }
         }
+        System.out.println("| configuration | echoes/s (median of rounds) | rounds | process CPU s per million echoes |");
+        System.out.println("|---|---:|---|---:|");
+        for (String n : names) {
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.2f |%n", n, median(pps.get(n)), list(pps.get(n)), median(cpu.get(n)));
+        }
+        double rawLinux = median(pps.get("raw UDP echo, udp-linux"));
+        double gwLinux = median(pps.get("gateway, udp-linux"));
+        System.out.printf(Locale.ROOT, "gateway udp-linux ÷ raw udp-linux: %.2f (target ≥ 0.8: %s); udp-linux ÷ udp: raw %.2f, gateway %.2f%n",
+                gwLinux / rawLinux, gwLinux / rawLinux >= 0.8 ? "met" : "MISSED",
+                rawLinux / median(pps.get("raw UDP echo, udp")), gwLinux / median(pps.get("gateway, udp")));
+        System.out.println("uptime: " + new String(new ProcessBuilder("uptime").start().getInputStream().readAllBytes()).strip());
     }
 
-    private static double run(PosternNode gateway, String transport, ClassPathPlugins plugins, String provider,
-                              int seconds) throws Exception {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        Endpoint at = Endpoint.of(transport, loopback, gateway.localEndpoint(transport).port());
-        LongAdder echoes = new LongAdder();
-        byte[] payload = new byte[SIZE];
-        List<PosternNode> clients = new ArrayList<>();
-        try {
-            for (int i = 0; i < CLIENTS; i++) {
-                CountDownLatch first = new CountDownLatch(1);
-                PosternNode[] self = new PosternNode[1];
-                PublicKey gw = gateway.publicKey();
-                PacketHandler loop = new PacketHandler() {
-                    @Override
-                    public String name() {
-                        return "closed-loop";
-                    }
+    private static Transport bind(String name, InetAddress loopback) throws Exception {
+        TransportProvider p = ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return p.bind(new InetSocketAddress(loopback, 0));
+    }
 
-                    @Override
-                    public String description() {
-                        return "sends the next payload for every echo";
-                    }
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
 
-                    @Override
-                    public void onPacket(PublicKey peer, byte[] buffer, int offset, int length, HandlerContext context) {
-                        echoes.increment();
-                        first.countDown();
-                        self[0].engine().send(gw, payload, 0, payload.length);
-                    }
-                };
-                PosternNode c = PosternNode.start(NodeConfig.builder(plugins.crypto.x25519().generateKeyPair().privateKey())
-                        .listenAddress(loopback).listenPort(0).transport(transport).cryptoProvider(provider)
-                        .peer(PeerConfig.of(gw, at)).handler(loop).build());
-                self[0] = c;
-                clients.add(c);
-                for (int attempt = 0; attempt < 5; attempt++) {
-                    c.engine().send(gw, payload, 0, payload.length);
-                    if (first.await(2, TimeUnit.SECONDS)) {
-                        break;
-                    }
-                }
-                if (first.getCount() != 0) {
-                    throw new IllegalStateException("client " + i + " over " + transport + " did not connect");
-                }
-                for (int w = 1; w < WINDOW; w++) {
-                    c.engine().send(gw, payload, 0, payload.length);
-                }
-            }
-            Thread.sleep(1000); // warm-up
-            long start = System.nanoTime();
-            long before = echoes.sum();
-            Thread.sleep(seconds * 1000L);
-            return (echoes.sum() - before) / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            clients.forEach(PosternNode::close);
+    private static String list(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double d : v) {
+            b.append(b.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%,.0f", d));
         }
+        return b.toString();
     }
 }

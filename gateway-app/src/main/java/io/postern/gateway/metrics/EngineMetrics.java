@@ -9,9 +9,7 @@ import io.postern.event.DropReason;
 import io.postern.spi.PolicyDecision;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The gateway's metrics, read from the engine at each scrape. Names follow the Prometheus
@@ -19,7 +17,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code postern_handshakes_initiated_total}, {@code postern_handshakes_completed_total}</li>
- *   <li>{@code postern_handshakes_failed_total{reason}}: handshake messages refused, by drop reason</li>
+ *   <li>{@code postern_handshakes_failed_total{reason}}: handshake messages refused, by drop reason
+ *       (the reasons of {@link DropReason.Category#HANDSHAKE})</li>
  *   <li>{@code postern_sessions_confirmed_total}: keypairs confirmed by their first transport packet</li>
  *   <li>{@code postern_transport_packets_received_total}, {@code …_sent_total},
  *       {@code postern_transport_received_bytes_total}, {@code postern_transport_sent_bytes_total}</li>
@@ -35,13 +34,6 @@ import java.util.Set;
  * </ul>
  */
 public final class EngineMetrics {
-    /** Drop reasons that are a refused handshake message (the rest concern transport data or framing). */
-    static final Set<DropReason> HANDSHAKE_FAILURES = EnumSet.of(DropReason.MAC1_INVALID,
-            DropReason.INITIATION_DECRYPT_FAILED, DropReason.INITIATION_REPLAYED, DropReason.INITIATION_FLOOD,
-            DropReason.NOT_ADMITTED, DropReason.POLICY_REJECTED, DropReason.UNKNOWN_HANDSHAKE_INDEX,
-            DropReason.RESPONSE_INVALID, DropReason.COOKIE_REPLY_INVALID, DropReason.CAPACITY,
-            DropReason.RATE_LIMITED);
-
     private final SessionEngine engine;
     private final String policy;
     private final PolicyDecisionCounts decisions;
@@ -76,7 +68,10 @@ public final class EngineMetrics {
         counter(t, "postern_handshakes_initiated_total", "Handshake initiations sent.", c.handshakesInitiated());
         counter(t, "postern_handshakes_completed_total", "Handshakes completed, either role.", c.handshakesCompleted());
         t.family("postern_handshakes_failed_total", "counter", "Handshake messages refused, by reason.");
-        for (DropReason r : HANDSHAKE_FAILURES) {
+        for (DropReason r : DropReason.values()) {
+            if (r.category() != DropReason.Category.HANDSHAKE) {
+                continue;
+            }
             t.sample("postern_handshakes_failed_total", c.drops(r), "reason", PrometheusText.label(r));
         }
         counter(t, "postern_sessions_confirmed_total", "Keypairs confirmed by their first transport packet.",

@@ -21,6 +21,7 @@ import io.postern.it.fixture.key.KeyLoggingThroughSlf4j;
 import io.postern.it.fixture.net.NetSide;
 import io.postern.it.fixture.policy.PolicyInjectedByGuice;
 import io.postern.it.fixture.stray.StrayReachingPolicy;
+import io.postern.it.fixture.transport.TransportCallingNativeCode;
 import io.postern.it.fixture.transport.TransportHashingWithBouncyCastle;
 import io.postern.it.fixture.util.FixtureHelpers;
 import java.util.List;
@@ -67,6 +68,11 @@ class ArchitectureRulesCanFailTest {
     void bouncyCastleRuleReportsATransportHashingWithIt() {
         assertReports(PosternArchitectureRules.onlyCryptoUsesBouncyCastle(ROOT),
                 TransportHashingWithBouncyCastle.class);
+    }
+
+    @Test
+    void nativeAccessRuleReportsATransportCallingNativeCode() {
+        assertReports(PosternArchitectureRules.onlyNativeModulesUseNativeAccess(ROOT), TransportCallingNativeCode.class);
     }
 
     @Test

@@ -49,6 +49,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyNativeModulesUseNativeAccess() {
+        check(PosternArchitectureRules.ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS);
+    }
+
+    @Test
     void noPackageCycles() {
         check(PosternArchitectureRules.NO_PACKAGE_CYCLES);
     }

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *
  * <p>Packages per module: api = {@code key, net, wire, event, spi}; crypto-provider = {@code crypto};
  * session-policy = {@code policy}; engine = {@code engine}; transport-udp = {@code transport};
- * gateway-app = {@code gateway}.
+ * handler-tun = {@code handler}; gateway-app = {@code gateway}.
  */
 public final class PosternArchitectureRules {
     /** The package root of production code. */
@@ -53,6 +53,12 @@ public final class PosternArchitectureRules {
 
     /** Only gateway-app uses Guice or jakarta.inject. */
     public static final ArchRule ONLY_GATEWAY_USES_DEPENDENCY_INJECTION = onlyGatewayUsesDependencyInjection(ROOT);
+
+    /**
+     * Only handler-tun and transport-udp-linux call native code (java.lang.foreign): the two modules the
+     * launchers grant native access.
+     */
+    public static final ArchRule ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS = onlyNativeModulesUseNativeAccess(ROOT);
 
     /** Nothing outside crypto-provider touches Bouncy Castle. */
     public static final ArchRule ONLY_CRYPTO_USES_BOUNCY_CASTLE = onlyCryptoUsesBouncyCastle(ROOT);
@@ -110,6 +116,10 @@ public final class PosternArchitectureRules {
         return root + ".transport..";
     }
 
+    static String handler(String root) {
+        return root + ".handler..";
+    }
+
     static String gateway(String root) {
         return root + ".gateway..";
     }
@@ -128,6 +138,7 @@ public final class PosternArchitectureRules {
                 .whereLayer("session-policy").mayOnlyAccessLayers("api")
                 .whereLayer("engine").mayOnlyAccessLayers("api")
                 .whereLayer("transport-udp").mayOnlyAccessLayers("api")
+                .whereLayer("handler-tun").mayOnlyAccessLayers("api")
                 .because("the engine reaches crypto, policies and transports only through the SPIs, so each "
                         + "implementation can be replaced (or tested) without touching the others");
     }
@@ -138,6 +149,7 @@ public final class PosternArchitectureRules {
                 .whereLayer("session-policy").mayOnlyBeAccessedByLayers("gateway-app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("gateway-app")
                 .whereLayer("transport-udp").mayOnlyBeAccessedByLayers("gateway-app")
+                .whereLayer("handler-tun").mayOnlyBeAccessedByLayers("gateway-app")
                 .because("gateway-app is the composition root: the only place that knows which implementations "
                         + "exist and wires them together");
     }
@@ -149,6 +161,8 @@ public final class PosternArchitectureRules {
                 .layer("session-policy").definedBy(policy(root))
                 .layer("engine").definedBy(engine(root))
                 .layer("transport-udp").definedBy(transport(root))
+                // optional: the fixtures have no handler module
+                .optionalLayer("handler-tun").definedBy(handler(root))
                 .layer("gateway-app").definedBy(gateway(root))
                 // a class of io.postern outside every module's packages would escape all layer rules
                 .ensureAllClassesAreContainedInArchitectureIgnoring(not(resideInAPackage(root + "..")));
@@ -160,6 +174,14 @@ public final class PosternArchitectureRules {
                         "javax.inject..")
                 .because("Guice is an application concern: libraries with injection annotations would force a "
                         + "container on every user of the engine or a plugin");
+    }
+
+    static ArchRule onlyNativeModulesUseNativeAccess(String root) {
+        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udplinux..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
+                .because("native calls bypass the JVM's safety: they stay in the modules the launchers start with "
+                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux, so no other "
+                        + "module gains the right by accident");
     }
 
     static ArchRule onlyCryptoUsesBouncyCastle(String root) {
