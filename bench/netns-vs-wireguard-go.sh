@@ -43,7 +43,7 @@ done
 
 p="pb$$"                       # name prefix of namespaces and devices (device names ≤ 15 chars)
 gw="${p}gw" rt="${p}r" h0="${p}h0" h1="${p}h1"
-work="$(mktemp -d)"
+work="$(mktemp -d)"; mkdir -p "$work/uapi"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -134,7 +134,7 @@ AllowedIPs = 198.19.0.3/32
 EOF
     )
     rm -f "$work/gw.out"
-    ip netns exec "$gw" env POSTERN_DATA_DIR="$work" JAVA_OPTS="${POSTERN_JAVA_OPTS:-}" "$image/bin/postern" up --config "$conf" \
+    ip netns exec "$gw" env POSTERN_DATA_DIR="$work" JAVA_OPTS="${POSTERN_JAVA_OPTS:-}" "$image/bin/postern" up --config "$conf" --uapi-dir "$work/uapi" \
       >"$work/gw.out" 2>"$work/gw.err" &
     gw_pid=$!; pids+=("$gw_pid")
     local n=0

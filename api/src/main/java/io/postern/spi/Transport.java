@@ -23,7 +23,7 @@ public interface Transport extends AutoCloseable {
      */
     boolean send(Endpoint to, byte[] buffer, int offset, int length);
 
-    /** @return datagrams the transport itself failed to receive or send, for metrics */
+    /** @return datagrams the transport itself failed to receive or send ({@code postern_transport_errors_total}) */
     default long errors() {
         return 0;
     }

@@ -89,11 +89,6 @@ final class HandshakeQueue implements AutoCloseable {
         underLoadUntil = untilMillis;
     }
 
-    /** @return messages waiting */
-    int depth() {
-        return queue.size();
-    }
-
     private void work() {
         while (!closed) {
             Job job;

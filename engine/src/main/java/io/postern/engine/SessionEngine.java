@@ -327,7 +327,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     /**
-     * Under load (PROTOCOL.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
+     * Under load (docs/protocol.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
      * valid mac2 for its source gets a cookie reply instead of any DH work, and one with a valid mac2
      * is subject to the per-source-IP rate limit. Not under load, everything passes.
      */

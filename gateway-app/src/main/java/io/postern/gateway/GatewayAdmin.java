@@ -48,11 +48,15 @@ final class GatewayAdmin implements UapiDevice {
     private final EventLog events;
     private final PrivateKey privateKey;
     private final RefusedKeys refused;
+    /** Peers' names from the configuration file's comments; guarded by this. */
+    private final Map<PublicKey, String> names = new HashMap<>();
     private final io.postern.spi.PacketHandler handler;
     /** Guarded by this. */
     private final Map<PublicKey, PeerConfig> configured = new HashMap<>();
 
-    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused) {
+    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused,
+                 Map<PublicKey, String> names) {
+        this.names.putAll(names);
         this.refused = refused;
         this.handler = node.packetHandler();
         this.engine = node.engine();
@@ -79,6 +83,7 @@ final class GatewayAdmin implements UapiDevice {
     private void remove(PublicKey peer, String source) {
         engine.removePeer(peer);
         configured.remove(peer);
+        names.remove(peer);
         decisions.forget(peer);
         events.forget(peer);
         LOG.info("peer removed source={} peer={}", source, peer.shortForm());
@@ -140,6 +145,10 @@ final class GatewayAdmin implements UapiDevice {
                 line(out, "postern_configured_endpoint", AddressText.of(c.endpoint()));
             }
             line(out, "postern_state", s.state().name());
+            String name = names.get(s.publicKey());
+            if (name != null) {
+                line(out, "postern_name", name.replace('\n', ' '));
+            }
             PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
                     .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));
             if (d != null) {
@@ -165,6 +174,7 @@ final class GatewayAdmin implements UapiDevice {
         }
         // the configured peers as they will be, and the peers to remove
         Map<PublicKey, PeerConfig> next = new LinkedHashMap<>(configured);
+        Map<PublicKey, String> newNames = new HashMap<>();
         Set<PublicKey> removed = new HashSet<>();
         if (request.replacePeers()) {
             next.clear();
@@ -186,6 +196,9 @@ final class GatewayAdmin implements UapiDevice {
             }
             removed.remove(key);
             PeerConfig changed = change(next.getOrDefault(key, PeerConfig.of(key, null)), p);
+            if (p.name() != null) {
+                newNames.put(key, p.name());
+            }
             next.put(key, changed);
             for (UapiSet.AllowedIp ip : p.allowedIps()) {
                 if (!ip.remove()) {
@@ -215,6 +228,11 @@ final class GatewayAdmin implements UapiDevice {
                 updated++;
             }
         }
+        newNames.forEach((k, v) -> {
+            if (next.containsKey(k)) {
+                names.put(k, v);
+            }
+        });
         LOG.info("config changed source=uapi added={} removed={} updated={} unchanged={}", added, removedCount, updated,
                 unchanged);
     }

@@ -40,11 +40,11 @@ public final class RunningGateway implements AutoCloseable {
      * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
      */
     public static RunningGateway start(NodeConfig config, Path dataDir, Path uapiSocket) throws IOException {
-        return start(config, PluginRegistry.load(), dataDir, uapiSocket);
+        return start(config, PluginRegistry.load(), dataDir, uapiSocket, java.util.Map.of());
     }
 
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
-        return start(config, registry, dataDir, null);
+        return start(config, registry, dataDir, null, java.util.Map.of());
     }
 
     /**
@@ -54,6 +54,12 @@ public final class RunningGateway implements AutoCloseable {
      */
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket)
             throws IOException {
+        return start(config, registry, dataDir, uapiSocket, java.util.Map.of());
+    }
+
+    /** @param names the peers' names from the configuration file's comments (show displays them) */
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
+                                java.util.Map<io.postern.key.PublicKey, String> names) throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
@@ -64,7 +70,7 @@ public final class RunningGateway implements AutoCloseable {
         UapiServer admin = null;
         UapiServer uapi = null;
         try {
-            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused);
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused, names);
             Path adminSocket = adminSocketIn(dataDir);
             admin = UapiServer.open(adminSocket, handler);
             if (uapiSocket != null && !uapiSocket.toAbsolutePath().normalize().equals(adminSocket.toAbsolutePath().normalize())) {
@@ -73,7 +79,7 @@ public final class RunningGateway implements AutoCloseable {
             MetricsServer metrics = null;
             if (config.metricsListen() != null) {
                 EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
-                        node::transportCounters);
+                        node::transportErrors, node.packetHandler(), node::transportCounters);
                 metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
             }
             return new RunningGateway(node, admin, uapi, metrics);

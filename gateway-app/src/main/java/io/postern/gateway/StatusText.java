@@ -57,6 +57,9 @@ final class StatusText {
     static String peer(PeerView p, Instant now) {
         StringBuilder b = new StringBuilder();
         b.append("peer: ").append(p.publicKey()).append('\n');
+        if (p.name() != null) {
+            b.append("  name: ").append(p.name()).append('\n');
+        }
         if (p.endpoint() != null) {
             b.append("  endpoint: ").append(p.endpoint()).append('\n');
         }

@@ -55,7 +55,7 @@ final class UpCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "Interface name for wg (default: the file's Name, else its base name, like wg-quick: wg0.conf -> wg0).")
+            description = "Interface name for wg and for Handler = tun's interface (default: the file's Name, else its base name, like wg-quick: wg0.conf -> wg0).")
     String name;
 
     @Option(names = "--uapi-dir", paramLabel = "DIR",
@@ -107,6 +107,8 @@ final class UpCommand implements Callable<Integer> {
         }
         String ifname = name != null ? name : !nodeConfig.interfaceName().isEmpty() ? nodeConfig.interfaceName()
                 : interfaceName(null, file);
+        // one name for the wg socket and the interface Handler = tun creates, as with wireguard-go
+        nodeConfig = nodeConfig.toBuilder().interfaceName(ifname).build();
         Path uapiSocket = uapiSocket(file, ifname);
         WgQuickConfigParser.Hooks hooks = parsed.hooks();
         if (!hooks.isEmpty() && !allowHooks) {
@@ -119,7 +121,7 @@ final class UpCommand implements Callable<Integer> {
         }
         RunningGateway gateway;
         try {
-            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket);
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names());
         } catch (IOException e) {
             if (isPortInUse(e)) {
                 throw bindError(file, nodeConfig, e);

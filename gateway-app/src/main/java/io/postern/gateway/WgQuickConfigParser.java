@@ -114,11 +114,40 @@ final class WgQuickConfigParser {
      * @param notApplied one line per accepted wg-quick key that Postern does not act on ("file:line: Key: …")
      * @param hooks      the wg-quick hooks, for {@code up --allow-hooks}
      */
-    record Parsed(NodeConfig config, List<String> notApplied, Hooks hooks) {}
+    record Parsed(NodeConfig config, List<String> notApplied, Hooks hooks, Map<PublicKey, String> names) {}
+
+    /**
+     * A peer's name as wg-easy, PiVPN and hand-written files keep it, in a comment: {@code # laptop} as the
+     * first line of its [Peer] section, or just before the section {@code ### begin laptop ###} (PiVPN)
+     * or {@code # Client: laptop (id)} (wg-easy), or {@code # laptop}.
+     */
+    static String nameIn(String comment) {
+        String c = comment.strip();
+        if (!c.startsWith("#")) {
+            return null;
+        }
+        c = c.replaceFirst("^#+", "").strip();
+        var pivpn = java.util.regex.Pattern.compile("begin (.+?) #*").matcher(c);
+        if (pivpn.matches()) {
+            return pivpn.group(1).strip();
+        }
+        if (c.startsWith("end ") && c.endsWith("#")) {
+            return null;
+        }
+        var wgEasy = java.util.regex.Pattern.compile("Client: (.+?)( \\(.*\\))?").matcher(c);
+        if (wgEasy.matches()) {
+            return wgEasy.group(1).strip();
+        }
+        return c.isEmpty() || c.length() > 64 ? null : c;
+    }
 
     /** A {@code [Peer]} being read. */
     private static final class PendingPeer {
         final int line;
+        /** From a comment (see {@link #nameIn}), or null. */
+        String name;
+        /** Whether a key line was read: a later comment is not the name. */
+        boolean keyed;
         final Map<String, Integer> keysSeen = new HashMap<>();
         PublicKey publicKey;
         PresharedKey presharedKey = PresharedKey.NONE;
@@ -134,6 +163,7 @@ final class WgQuickConfigParser {
     }
 
     private boolean peersOnly;
+    private String pendingName;
     private boolean headerInError;
     private boolean privateKeyInError;
 
@@ -165,7 +195,13 @@ final class WgQuickConfigParser {
         }
         WgQuickConfigParser parser = new WgQuickConfigParser(name);
         NodeConfig config = parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
-        return new Parsed(config, List.copyOf(parser.notApplied), parser.hooks());
+        Map<PublicKey, String> names = new java.util.LinkedHashMap<>();
+        for (PendingPeer p : parser.peers) {
+            if (p.publicKey != null && p.name != null) {
+                names.put(p.publicKey, p.name);
+            }
+        }
+        return new Parsed(config, List.copyOf(parser.notApplied), parser.hooks(), names);
     }
 
     /**
@@ -230,6 +266,22 @@ final class WgQuickConfigParser {
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String raw = lines.get(i);
+            if (raw.strip().startsWith("#")) {
+                String n = nameIn(raw);
+                if (n != null) {
+                    if (peer != null && !peer.keyed && peer.name == null) {
+                        peer.name = n; // the first comment of a [Peer] section
+                    } else {
+                        pendingName = n; // the last comment before a section header
+                    }
+                }
+                continue;
+            } else if (!raw.isBlank() && !raw.strip().startsWith("[")) {
+                if (peer != null) {
+                    peer.keyed = true;
+                }
+                pendingName = null;
+            }
             String line = (isHook(raw) ? stripHashComment(raw) : stripComment(raw)).strip();
             if (line.isEmpty()) {
                 continue;
@@ -254,6 +306,8 @@ final class WgQuickConfigParser {
                     }
                     case "peer" -> {
                         peer = new PendingPeer(lineNo);
+                        peer.name = pendingName;
+                        pendingName = null;
                         peers.add(peer);
                         section = Section.PEER;
                     }

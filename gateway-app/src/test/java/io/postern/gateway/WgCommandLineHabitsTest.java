@@ -129,6 +129,14 @@ class WgCommandLineHabitsTest {
     }
 
     @Test
+    void showDisplaysThePeersNamesFromTheFilesComments() throws Exception {
+        gateway = RunningGateway.start(NodeConfig.builder(OperateTest.key(1)).listenAddress(InetAddress.getLoopbackAddress())
+                .peer(PeerConfig.of(OperateTest.pub(2), null)).build(), PluginRegistry.load(), dir.resolve("data"),
+                UapiServer.socketFor(dir.resolve("run"), "wg9"), Map.of(OperateTest.pub(2), "laptop"));
+        assertThat(cli("", "show").out()).contains("peer: " + OperateTest.pub(2).toBase64() + "\n  name: laptop\n");
+    }
+
+    @Test
     void showconfPrintsWhatWgShowconfPrints() throws Exception {
         start();
         int port = gateway.node().localEndpoint().port();

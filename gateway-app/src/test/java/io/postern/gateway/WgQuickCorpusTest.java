@@ -50,6 +50,17 @@ class WgQuickCorpusTest {
     }
 
     @Test
+    void peerNamesAreReadFromTheirCommentsAsWgEasyAndPivpnWriteThem() throws Exception {
+        Path dir = Path.of(WgQuickCorpusTest.class.getResource("wg-quick-corpus").toURI());
+        assertThat(WgQuickConfigParser.load(dir.resolve("server-ipv4-nat.conf")).names().values())
+                .containsExactly("laptop", "phone", "office router, with the LAN behind it");
+        assertThat(WgQuickConfigParser.load(dir.resolve("pivpn-style.conf")).names().values())
+                .containsExactly("alice-phone", "bob-laptop");
+        assertThat(WgQuickConfigParser.load(dir.resolve("wg-easy-style.conf")).names().values()).containsExactly("carol");
+        assertThat(WgQuickConfigParser.load(dir.resolve("server-dual-stack.conf")).names()).isEmpty();
+    }
+
+    @Test
     void hooksKeepTheirSemicolonsAndEmptyOnesAreNothing() throws Exception {
         Path dir = Path.of(WgQuickCorpusTest.class.getResource("wg-quick-corpus").toURI());
         WgQuickConfigParser.Hooks hooks = WgQuickConfigParser.load(dir.resolve("wg-easy-style.conf")).hooks();

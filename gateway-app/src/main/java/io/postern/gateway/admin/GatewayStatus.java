@@ -60,10 +60,11 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
      * @param persistentKeepalive zero when off
      * @param policyDecision      the last policy decision about it, or null
      * @param policyDecisionAt    when that decision was taken, or null
+     * @param name                its name from a comment in the configuration file, or null
      */
     public record PeerView(String publicKey, String endpoint, List<String> allowedIps, boolean configured,
                            String state, Instant lastHandshake, long rxBytes, long txBytes,
-                           Duration persistentKeepalive, String policyDecision, Instant policyDecisionAt) {
+                           Duration persistentKeepalive, String policyDecision, Instant policyDecisionAt, String name) {
         public PeerView {
             Objects.requireNonNull(publicKey, "publicKey");
             allowedIps = List.copyOf(allowedIps);
@@ -136,6 +137,7 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
                     case "persistent_keepalive_interval" -> peer(peer).keepalive = Duration.ofSeconds(Long.parseLong(v));
                     case "postern_policy_decision" -> peer(peer).decision = v;
                     case "postern_policy_decision_ms" -> peer(peer).decisionAt = Instant.ofEpochMilli(Long.parseLong(v));
+                    case "postern_name" -> peer(peer).name = v;
                     default -> { } // private_key, preshared_key, protocol_version, fwmark, keys a newer gateway may add
                 }
             }
@@ -176,6 +178,7 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
         Duration keepalive = Duration.ZERO;
         String decision;
         Instant decisionAt;
+        String name;
 
         PeerBuilder(String key) {
             this.key = key;
@@ -183,7 +186,7 @@ public record GatewayStatus(String publicKey, int listenPort, String listenEndpo
 
         PeerView build() {
             return new PeerView(key, endpoint, allowedIps, configured, state, lastHandshake, rx, tx, keepalive,
-                    decision, decisionAt);
+                    decision, decisionAt, name);
         }
     }
 }

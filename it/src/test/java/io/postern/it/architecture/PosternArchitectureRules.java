@@ -78,7 +78,7 @@ public final class PosternArchitectureRules {
     public static final ArchRule LOGGERS_PRIVATE_STATIC_FINAL = fields().that().haveRawType("org.slf4j.Logger")
             .should().bePrivate().andShould().beStatic().andShould().beFinal()
             .allowEmptyShould(true)
-            .because("one logger per class, named for it, never shared or replaced (STYLE.md)");
+            .because("one logger per class, named for it, never shared or replaced");
 
     /** No class named *Impl or *Manager. */
     public static final ArchRule NO_IMPL_OR_MANAGER_CLASSES = noClasses()
@@ -204,7 +204,8 @@ public final class PosternArchitectureRules {
     static ArchRule peerSessionFieldsPrivate(String root) {
         return fields().that().areDeclaredInClassesThat(DescribedPredicate.describe(
                         "are " + root + ".engine.Peer or " + root + ".engine.PeerTimers",
-                        c -> c.getName().equals(root + ".engine.Peer") || c.getName().equals(root + ".engine.PeerTimers")))
+                        c -> c.getName().equals(root + ".engine.Peer")
+                                || c.getName().equals(root + ".engine.PeerTimers")))
                 .and().areNotStatic()
                 .should().bePrivate()
                 .because("when other classes write a peer's keypair slots or deadlines, the next person to change "
