@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.PeerConfig;
 import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
@@ -46,6 +47,7 @@ import java.util.Objects;
  * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
  *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
  * @param mtu             {@code MTU} of that interface, 0 for the handler's default
+ * @param onPolicyFault   what applies when the session policy faults ({@code OnPolicyFault}, default keep-both)
  * @param pluginSettings  the {@code [Plugin.NAME]} sections by plugin name, handed to the plugins of
  *                        that name that are {@link io.postern.spi.Configurable}
  */
@@ -53,7 +55,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         String interfaceName, int mtu, Map<String, PluginConfig> pluginSettings) {
+                         String interfaceName, int mtu, OnPolicyFault onPolicyFault,
+                         Map<String, PluginConfig> pluginSettings) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -85,6 +88,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         peers = List.copyOf(peers);
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(onPolicyFault, "onPolicyFault");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
@@ -147,6 +151,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.metricsListen = metricsListen;
         b.interfaceName = interfaceName;
         b.mtu = mtu;
+        b.onPolicyFault = onPolicyFault;
         b.pluginSettings.putAll(pluginSettings);
         return b;
     }
@@ -170,6 +175,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private InetSocketAddress metricsListen;
         private String interfaceName = "";
         private int mtu;
+        private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
         private final Map<String, PluginConfig> pluginSettings = new java.util.LinkedHashMap<>();
 
         private Builder(PrivateKey privateKey) {
@@ -279,11 +285,17 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param onFault what applies when the session policy faults */
+        public Builder onPolicyFault(OnPolicyFault onFault) {
+            this.onPolicyFault = Objects.requireNonNull(onFault, "onFault");
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    interfaceName, mtu, pluginSettings);
+                    interfaceName, mtu, onPolicyFault, pluginSettings);
         }
     }
 }

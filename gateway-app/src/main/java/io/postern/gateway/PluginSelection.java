@@ -13,13 +13,12 @@ import io.postern.spi.crypto.HandshakeProtocolFactory;
  * @param crypto         the crypto provider
  * @param handshakes     the handshake protocol factory
  * @param policy         the session policy
- * @param fallbackPolicy applied when {@code policy} faults
  * @param admission      the admission rule
  * @param handler        the packet handler
  * @param transports     the transport providers, in the order configured (at least one)
  */
 record PluginSelection(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
-                       SessionPolicy fallbackPolicy, Admission admission, PacketHandler handler,
+                       Admission admission, PacketHandler handler,
                        java.util.List<TransportProvider> transports) {
     PluginSelection {
         transports = java.util.List.copyOf(transports);

@@ -38,15 +38,25 @@ public final class MetricsServer implements AutoCloseable {
                     + " is not a loopback address (127.0.0.1 or [::1]); metrics are never served to the network");
         }
         HttpServer server = HttpServer.create(address, 0);
-        server.createContext(PATH, exchange -> respond(exchange, scrape));
+        InetSocketAddress bound = server.getAddress();
+        server.createContext(PATH, exchange -> respond(exchange, scrape, bound));
         server.setExecutor(null); // the server's own dispatcher thread: scrapes are rare and quick
         server.start();
         LOG.info("metrics listening url=http://{}{}", endpointText(server.getAddress()), PATH);
         return new MetricsServer(server);
     }
 
-    private static void respond(HttpExchange exchange, Supplier<String> scrape) throws IOException {
+    private static void respond(HttpExchange exchange, Supplier<String> scrape, InetSocketAddress bound)
+            throws IOException {
         try (exchange) {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (!isBoundAddress(host, bound)) {
+                // DNS rebinding: a web page whose name now resolves to 127.0.0.1 reaches this port from
+                // the browser, but its requests carry its own name as Host
+                LOG.debug("metrics request refused host=\"{}\" remote={}", host, exchange.getRemoteAddress());
+                exchange.sendResponseHeaders(421, -1);
+                return;
+            }
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 exchange.sendResponseHeaders(405, -1);
@@ -70,6 +80,20 @@ public final class MetricsServer implements AutoCloseable {
             LOG.warn("metrics scrape failed", e);
             throw e;
         }
+    }
+
+    /**
+     * @return whether a request's Host header names the bound address (with or without its port):
+     *         scrapers address the listener by the address they were configured with; any other
+     *         name, or none, is refused
+     */
+    static boolean isBoundAddress(String host, InetSocketAddress bound) {
+        if (host == null) {
+            return false;
+        }
+        String address = endpointText(bound);
+        int colon = address.lastIndexOf(':');
+        return host.equals(address) || host.equals(address.substring(0, colon));
     }
 
     /** @return the bound address (the real port when 0 was asked) */
