@@ -79,7 +79,7 @@ public final class RunningGateway implements AutoCloseable {
             MetricsServer metrics = null;
             if (config.metricsListen() != null) {
                 EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
-                        node::transportErrors, node.packetHandler());
+                        node::transportErrors, node.packetHandler(), node::transportCounters);
                 metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
             }
             return new RunningGateway(node, admin, uapi, metrics);

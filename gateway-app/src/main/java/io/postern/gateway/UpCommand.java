@@ -155,7 +155,8 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
-        parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
+        parent.out.println("listening on: " + String.join(", ", nodeConfig.transports().stream()
+                .map(t -> t + " " + display(node.localEndpoint(t))).toList()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
         parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
                 .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
@@ -172,7 +173,7 @@ final class UpCommand implements Callable<Integer> {
     /** @return the endpoint, with a wildcard address written as {@code [::]} or {@code 0.0.0.0} and what it means */
     static String display(Endpoint local) {
         if (!local.ip().isAnyLocalAddress()) {
-            return local.toString();
+            return local.hostAndPort();
         }
         return local.ip() instanceof Inet6Address
                 ? "[::]:" + local.port() + " (every interface, IPv4 and IPv6)"

@@ -7,6 +7,7 @@ import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
+import io.postern.spi.PluginConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +30,9 @@ import java.util.function.Function;
  * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}, {@code Name}, {@code MTU}),
  * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
- * and {@code PersistentKeepalive}.
+ * and {@code PersistentKeepalive}, and a {@code [Plugin.NAME]} section per configured plugin whose
+ * {@code key = value} lines are handed to that plugin ({@link PluginConfig}). {@code Transport} takes a
+ * comma-separated list of transport names.
  *
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
@@ -57,7 +60,7 @@ final class WgQuickConfigParser {
     private static final int MAX_MTU = 65_507 - 32;
 
     /** BROKEN: after a section header in error, whose lines are skipped (their errors would only follow from it). */
-    private enum Section { NONE, INTERFACE, PEER, BROKEN }
+    private enum Section { NONE, INTERFACE, PEER, PLUGIN, BROKEN }
 
     private final String file;
     private final Map<String, Integer> interfaceKeysSeen = new HashMap<>();
@@ -73,6 +76,11 @@ final class WgQuickConfigParser {
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
     private final List<PendingPeer> peers = new ArrayList<>();
+    /** {@code [Plugin.NAME]} sections by plugin name, in file order. */
+    private final Map<String, PendingPlugin> pluginSections = new java.util.LinkedHashMap<>();
+
+    /** A {@code [Plugin.NAME]} section being read. */
+    private record PendingPlugin(String name, int line, List<PluginConfig.Setting> settings) {}
     private final List<ConfigException> errors = new ArrayList<>();
     private final List<String> notApplied = new ArrayList<>();
     private final Map<String, List<String>> hooks = new HashMap<>();
@@ -262,6 +270,7 @@ final class WgQuickConfigParser {
     private void readSections(List<String> lines) {
         Section section = Section.NONE;
         PendingPeer peer = null;
+        PendingPlugin pluginSection = null;
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String raw = lines.get(i);
@@ -310,8 +319,14 @@ final class WgQuickConfigParser {
                         peers.add(peer);
                         section = Section.PEER;
                     }
-                    default -> throw new ConfigException(file, lineNo, null,
-                            "unknown section [" + shown(name) + "]; known: [Interface], [Peer]");
+                    default -> {
+                        if (!name.regionMatches(true, 0, "plugin.", 0, 7)) {
+                            throw new ConfigException(file, lineNo, null,
+                                    "unknown section [" + shown(name) + "]; known: [Interface], [Peer], [Plugin.NAME]");
+                        }
+                        pluginSection = pluginSection(lineNo, name.substring(7).strip());
+                        section = Section.PLUGIN;
+                    }
                 }
                 continue;
             }
@@ -339,6 +354,7 @@ final class WgQuickConfigParser {
                         "appears before any section; put it under [Interface] or [Peer]");
                 case INTERFACE -> interfaceKey(lineNo, key, value);
                 case PEER -> peerKey(peer, lineNo, key, value);
+                case PLUGIN -> pluginSection.settings().add(new PluginConfig.Setting(key, value, lineNo));
             }
           } catch (ConfigException e) {
             errors.add(e);
@@ -395,11 +411,24 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 mtu = mtu(line, key, value);
             }
+            case "transport" -> {
+                once(interfaceKeysSeen, line, key);
+                List<String> names = list(line, key, value);
+                for (String n : names) {
+                    if (!Endpoint.isTransportName(n)) {
+                        throw new ConfigException(file, line, key, "'" + shown(n) + "' is not a transport name (lower-case letters, digits, '.', '_', '-')");
+                    }
+                    if (names.indexOf(n) != names.lastIndexOf(n)) {
+                        throw new ConfigException(file, line, key, "names transport '" + n + "' twice");
+                    }
+                }
+                plugins.put(k, String.join(", ", names));
+            }
             case "onpolicyfault" -> {
                 once(interfaceKeysSeen, line, key);
                 onPolicyFault = parseValue(line, key, value, OnPolicyFault::parse, false);
             }
-            case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
+            case "sessionpolicy", "cryptoprovider", "admission", "handler" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
                     throw new ConfigException(file, line, key, "'" + shown(value) + "' is not a plugin name (letters, digits, '.', '_', '-')");
@@ -493,6 +522,18 @@ final class WgQuickConfigParser {
             builder.handler("ip");
         }
         plugin("transport", builder::transport);
+        for (PendingPlugin p : pluginSections.values()) {
+            builder.pluginSettings(PluginConfig.of(p.name(), file, p.line(), p.settings()));
+        }
+        // a plugin the file selects but gives no section gets an empty one that still names this file,
+        // so "a required key is missing" says which file
+        for (Map.Entry<String, String> named : plugins.entrySet()) {
+            for (String name : named.getValue().split(",")) {
+                if (!pluginSections.containsKey(name.strip())) {
+                    builder.pluginSettings(PluginConfig.empty(name.strip(), file));
+                }
+            }
+        }
         built.forEach(builder::peer);
         return builder.build();
     }
@@ -548,6 +589,18 @@ final class WgQuickConfigParser {
         if (v != null) {
             setter.accept(v);
         }
+    }
+
+    private PendingPlugin pluginSection(int line, String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException(file, line, null, "[Plugin." + name + "] does not name a plugin (letters, digits, '.', '_', '-')");
+        }
+        PendingPlugin p = new PendingPlugin(name, line, new ArrayList<>());
+        PendingPlugin first = pluginSections.putIfAbsent(name, p);
+        if (first != null) {
+            throw new ConfigException(file, line, null, "second [Plugin." + name + "] section (the first is on line " + first.line() + ")");
+        }
+        return p;
     }
 
     private void once(Map<String, Integer> seen, int line, String key) {
