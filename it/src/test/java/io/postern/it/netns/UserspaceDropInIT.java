@@ -76,7 +76,7 @@ class UserspaceDropInIT {
                 assertThat(ping(lab, nsB, "2001:2:0:9::1")).as("B → A IPv6").isTrue();
 
                 lab.start(nsB, List.of(), "iperf3", "-s", "-B", "198.18.9.2");
-                awaitPort(lab, nsB, 5201);
+                TunGatewayIT.awaitPort(lab, nsB, 5201);
                 String json = lab.exec(nsA, Duration.ofSeconds(30), "iperf3", "-c", "198.18.9.2", "-t", "2", "-J")
                         .orThrow().stdout();
                 Matcher m = MBITS.matcher(json);
@@ -175,15 +175,5 @@ class UserspaceDropInIT {
             }
         }
         return false;
-    }
-
-    private static void awaitPort(NetnsLab lab, String ns, int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (lab.exec(ns, "sh", "-c", "ss -ltn | grep -q ':" + port + " '").exitCode() == 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("nothing listens on port " + port + " in " + ns);
     }
 }
