@@ -42,11 +42,23 @@ final class HandshakeResponder {
         byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
         // admission is asked as soon as the static key is decrypted, before the static-static DH: a
         // forged initiation from a key nobody admitted costs one DH (and is never cached)
+        PublicKey[] refused = new PublicKey[1];
         HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE,
-                this::admitted);
+                key -> {
+                    boolean ok = admitted(key);
+                    refused[0] = ok ? null : key;
+                    return ok;
+                });
         if (consumed instanceof HandshakeResult.Failure<ResponderHandshake>(HandshakeRejection why)
                 && why == HandshakeRejection.NOT_ADMITTED) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            if (refused[0] != null) {
+                // the key the initiation names (decrypted under the sender's ephemeral key, not yet
+                // proven: refusing before the static-static DH means anyone can name any key here);
+                // an operator needs it to tell a mistyped key, so listeners get it, bounded by them
+                s.emit(new GatewayEvent.HandshakeRefused(refused[0], source, DropReason.NOT_ADMITTED,
+                        EngineState.instant(s.now())));
+            }
             return;
         }
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
