@@ -53,11 +53,10 @@ final class HandshakeResponder {
                 && why == HandshakeRejection.NOT_ADMITTED) {
             s.drop(DropReason.NOT_ADMITTED, source);
             if (refused[0] != null) {
-                // the key the initiation names (decrypted under the sender's ephemeral key, not yet
-                // proven: refusing before the static-static DH means anyone can name any key here);
-                // an operator needs it to tell a mistyped key, so listeners get it, bounded by them
+                // the key decrypted under DH(our static, its ephemeral): claimed, not yet proven (that
+                // takes the static-static DH this refusal saves); an operator needs it to spot a mistyped key
                 s.emit(new GatewayEvent.HandshakeRefused(refused[0], source, DropReason.NOT_ADMITTED,
-                        EngineState.instant(s.now())));
+                        s.clock.instant()));
             }
             return;
         }
@@ -82,7 +81,7 @@ final class HandshakeResponder {
         if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
             // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
-            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, EngineState.instant(s.now())));
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, s.clock.instant()));
             return;
         }
         boolean created = false;
@@ -122,8 +121,8 @@ final class HandshakeResponder {
         if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
             long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
             verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), peer.key(),
-                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
-                    incumbent.configured(), peer.configured(), EngineState.instant(now)));
+                    lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
+                    incumbent.configured(), peer.configured(), s.instant(now)));
             if (verdict.fault() != null) {
                 events.add(verdict.fault());
             }
@@ -153,8 +152,11 @@ final class HandshakeResponder {
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
+        peer.timers().anyAuthenticatedPacketReceived(now); // wireguard-go: the initiation authenticated
+        peer.timers().anyAuthenticatedPacketSent(); // the response stands in for the passive keepalive
+        peer.timers().handshakeResponseSent(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
-                EngineState.instant(now)));
+                s.instant(now)));
         // Emit before the response leaves: the initiator's first transport packet can confirm the new
         // session on a receive thread (evicting an incumbent: SessionEvicted) before this handshake
         // worker continues, and listeners must see the policy decision before its consequences.
@@ -200,11 +202,12 @@ final class HandshakeResponder {
         if (verdict != null) {
             PolicyDecision decision = verdict.decision();
             GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
-                    incumbent.key(), peer.key(), s.policy.policyName(), decision, EngineState.instant(now));
+                    incumbent.key(), peer.key(), s.policy.policyName(), decision, s.instant(now));
             incumbent.policyDecided(change.describeFor(incumbent.key()));
             peer.policyDecided(change.describeFor(peer.key()));
             events.add(change);
             if (decision == PolicyDecision.REJECT) {
+                peer.initiationRefused(hs.timestamp(), now); // a replay of it costs nothing more
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {
