@@ -89,6 +89,11 @@ final class GatewayAdmin implements UapiDevice {
         LOG.info("peer removed source={} peer={}", source, peer.shortForm());
     }
 
+    /** @return the configured peers as they are now (a restarted node starts with them) */
+    synchronized List<PeerConfig> configuredPeers() {
+        return List.copyOf(configured.values());
+    }
+
     // ---- WireGuard's userspace API (io.postern.gateway.uapi) ----
 
     @Override

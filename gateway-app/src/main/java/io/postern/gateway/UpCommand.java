@@ -190,7 +190,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** @return a bind failure that names what to change: the file's ListenPort line, or --listen-port */
-    private static boolean isPortInUse(Throwable e) {
+    static boolean isPortInUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.BindException) {
                 return true;
