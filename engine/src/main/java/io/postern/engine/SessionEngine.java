@@ -59,8 +59,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
-    private ScheduledExecutorService timerThread;
+    private volatile ScheduledExecutorService timerThread;
     private volatile boolean closed;
+    private volatile boolean started;
 
     /**
      * An engine with the default {@link EngineSettings}.
@@ -117,7 +118,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             timerThread.scheduleAtFixedRate(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
         }
         transport.start(this);
+        started = true;
         LOG.info("engine {} started on {}", publicKey().shortForm(), transport.localEndpoint());
+    }
+
+    /**
+     * For a liveness probe: whether the engine was started, is not closed, and its own threads
+     * (handshake workers, the timer thread) still run. The transport's receive threads are the
+     * transport's ({@link Transport#receiving()}).
+     */
+    public boolean alive() {
+        ScheduledExecutorService timers = timerThread;
+        return started && !closed && handshakes.workersAlive() && (timers == null || !timers.isShutdown());
     }
 
     /** @return this node's static public key */
