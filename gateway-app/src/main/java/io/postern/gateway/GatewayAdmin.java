@@ -58,7 +58,7 @@ final class GatewayAdmin implements AdminHandler {
             return switch (request.operation()) {
                 case "get" -> status().toMessage();
                 case "set" -> set(PeerUpdate.readAll(request));
-                case "syncconf" -> syncconf(PeerUpdate.readAll(request));
+                case "syncconf" -> syncconf(PeerUpdate.readAll(request), "syncconf");
                 default -> AdminMessage.error("unknown operation '" + request.operation() + "' (get, set, syncconf)");
             };
         } catch (IllegalArgumentException e) {
@@ -106,7 +106,17 @@ final class GatewayAdmin implements AdminHandler {
         return AdminMessage.create().add("errno", 0);
     }
 
-    private synchronized AdminMessage syncconf(List<PeerUpdate> peers) {
+    /**
+     * Makes the peers those of a configuration file read by {@code postern up --watch-config}, as
+     * {@code syncconf} does.
+     *
+     * @return the reply {@code syncconf} would give (counts, or an error)
+     */
+    AdminMessage syncconfPeers(List<PeerConfig> peers, String source) {
+        return syncconf(peers.stream().map(PeerUpdate::of).toList(), source);
+    }
+
+    private synchronized AdminMessage syncconf(List<PeerUpdate> peers, String source) {
         Set<PublicKey> wanted = new HashSet<>();
         for (PeerUpdate u : peers) {
             if (u.remove()) {
@@ -122,7 +132,7 @@ final class GatewayAdmin implements AdminHandler {
         int removed = 0;
         for (PublicKey gone : Set.copyOf(configured.keySet())) {
             if (!wanted.contains(gone)) {
-                remove(gone, "syncconf");
+                remove(gone, source);
                 removed++;
             }
         }
@@ -135,14 +145,14 @@ final class GatewayAdmin implements AdminHandler {
             if (next.equals(old)) {
                 unchanged++; // not touched at all: its session and timers go on
             } else if (old == null) {
-                apply(next, "added", "syncconf");
+                apply(next, "added", source);
                 added++;
             } else {
-                apply(next, "updated", "syncconf");
+                apply(next, "updated", source);
                 updated++;
             }
         }
-        LOG.info("config reloaded source=syncconf added={} removed={} updated={} unchanged={}", added, removed,
+        LOG.info("config reloaded source={} added={} removed={} updated={} unchanged={}", source, added, removed,
                 updated, unchanged);
         return AdminMessage.create().add("added", added).add("removed", removed).add("updated", updated)
                 .add("unchanged", unchanged).add("errno", 0);

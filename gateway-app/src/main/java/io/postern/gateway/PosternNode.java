@@ -172,6 +172,14 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
+    /**
+     * For a liveness probe: not closed, the transport's receive threads and the engine's own
+     * threads (handshake workers, timers) all still running.
+     */
+    public boolean alive() {
+        return !closed.get() && transport.receiving() && engine.alive();
+    }
+
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();

@@ -1,29 +1,55 @@
 package io.postern.gateway;
 
+import io.postern.engine.PeerStatus;
+import io.postern.engine.SessionState;
 import io.postern.gateway.admin.AdminServer;
 import io.postern.gateway.metrics.EngineMetrics;
 import io.postern.gateway.metrics.MetricsServer;
+import io.postern.gateway.metrics.MetricsServer.ProbeStatus;
 import io.postern.gateway.metrics.PolicyDecisionCounts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code postern up} runs: a {@link PosternNode} with the operator's channels around it — the
  * event log, the admin socket in the data directory ({@code show}, {@code set}, {@code syncconf})
- * and, when {@code MetricsListen} is configured, the Prometheus endpoint. Closing stops the
- * channels first, then the node.
+ * and, when {@code MetricsListen} (or {@code up --metrics-listen}) is configured, the Prometheus
+ * endpoint with the {@code /healthz} and {@code /readyz} probes. Closing stops the channels first,
+ * then the node; {@link #drainAndClose} first turns not-ready and keeps serving for a drain period,
+ * so a load balancer stops sending new flows before the gateway goes.
  */
 final class RunningGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningGateway.class);
+
+    /** How a drain waits; tests pass one they control. */
+    @FunctionalInterface
+    interface Sleeper {
+        /** The real one. */
+        Sleeper THREAD = d -> Thread.sleep(d);
+
+        void sleep(Duration period) throws InterruptedException;
+    }
+
     private final PosternNode node;
     private final AdminServer admin;
+    private final GatewayAdmin adminHandler;
+    private final AtomicBoolean draining;
     private final MetricsServer metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ConfigWatcher watcher;
 
-    private RunningGateway(PosternNode node, AdminServer admin, MetricsServer metrics) {
+    private RunningGateway(PosternNode node, AdminServer admin, GatewayAdmin adminHandler, AtomicBoolean draining,
+                           MetricsServer metrics) {
         this.node = node;
         this.admin = admin;
+        this.adminHandler = adminHandler;
+        this.draining = draining;
         this.metrics = metrics;
     }
 
@@ -33,6 +59,16 @@ final class RunningGateway implements AutoCloseable {
      * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
      */
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
+        return start(config, registry, dataDir, null);
+    }
+
+    /**
+     * As {@link #start(NodeConfig, PluginRegistry, Path)}, with the metrics and probes endpoint on
+     * {@code metricsAnyAddress} (any address: the operator named it explicitly) instead of the
+     * configuration's loopback {@code MetricsListen}, when it is not null.
+     */
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir,
+                                InetSocketAddress metricsAnyAddress) throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
@@ -40,13 +76,17 @@ final class RunningGateway implements AutoCloseable {
         PosternNode node = PosternNode.start(withListeners, registry);
         AdminServer admin = null;
         try {
-            admin = AdminServer.open(dataDir, new GatewayAdmin(node, config, decisions, events));
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
+            admin = AdminServer.open(dataDir, handler);
+            AtomicBoolean draining = new AtomicBoolean();
             MetricsServer metrics = null;
-            if (config.metricsListen() != null) {
+            InetSocketAddress metricsAt = metricsAnyAddress != null ? metricsAnyAddress : config.metricsListen();
+            if (metricsAt != null) {
                 EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts);
-                metrics = MetricsServer.start(config.metricsListen(), engineMetrics::scrape);
+                metrics = MetricsServer.start(metricsAt, metricsAnyAddress != null, engineMetrics::scrape,
+                        () -> health(node), () -> readiness(node, draining));
             }
-            return new RunningGateway(node, admin, metrics);
+            return new RunningGateway(node, admin, handler, draining, metrics);
         } catch (IOException | RuntimeException e) {
             if (admin != null) {
                 admin.close();
@@ -66,18 +106,100 @@ final class RunningGateway implements AutoCloseable {
         return admin.socket();
     }
 
+    /** @return the liveness probe's answer */
+    ProbeStatus health() {
+        return health(node);
+    }
+
+    /** @return the readiness probe's answer */
+    ProbeStatus readiness() {
+        return readiness(node, draining);
+    }
+
+    private static ProbeStatus health(PosternNode node) {
+        return node.alive() ? ProbeStatus.OK : ProbeStatus.failing("packet threads not running");
+    }
+
+    private static ProbeStatus readiness(PosternNode node, AtomicBoolean draining) {
+        if (draining.get()) {
+            return ProbeStatus.failing("draining");
+        }
+        return node.alive() ? ProbeStatus.OK : ProbeStatus.failing("not running");
+    }
+
+    /** @return sessions in the established state now */
+    int liveSessions() {
+        int n = 0;
+        for (PeerStatus p : node.engine().peers()) {
+            if (p.state() == SessionState.ESTABLISHED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Applies the {@code [Peer]} sections of every new version of {@code file} as {@code syncconf}
+     * does, until closed (see {@link ConfigWatcher}).
+     *
+     * @param reader reads and checks the file (the same way the gateway was started)
+     */
+    void watchConfig(Path file, ConfigWatcher.Reader reader, Duration poll) throws IOException {
+        NodeConfig running = reader.read(file);
+        running.privateKey().destroy(); // the watcher compares and applies peers only
+        watcher = ConfigWatcher.start(file, reader, running,
+                next -> adminHandler.syncconfPeers(next.peers(), "watch-config"), poll);
+    }
+
+    /**
+     * The graceful stop for a load balancer: not ready at once (the probe answers 503 "draining"),
+     * packets still served for {@code period}, then {@link #close()}; each step logged with the
+     * number of live sessions. Returns when closed.
+     */
+    void drainAndClose(Duration period, Sleeper sleeper) {
+        if (closed.get()) {
+            return;
+        }
+        draining.set(true);
+        LOG.info("draining: not ready, still serving sessions={} drainPeriod={}s", liveSessions(), period.toSeconds());
+        if (period.isPositive()) {
+            try {
+                sleeper.sleep(period);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("drain interrupted, stopping now sessions={}", liveSessions());
+            }
+            LOG.info("drain period over, stopping sessions={}", liveSessions());
+        }
+        close();
+    }
+
+    /** @return the configuration watcher, when {@link #watchConfig} started one */
+    Optional<ConfigWatcher> configWatcher() {
+        return Optional.ofNullable(watcher);
+    }
+
+    /** @return whether {@link #drainAndClose} began */
+    boolean draining() {
+        return draining.get();
+    }
+
     /** @return the metrics endpoint, if one runs */
     Optional<MetricsServer> metrics() {
         return Optional.ofNullable(metrics);
     }
 
-    /** Stops the metrics endpoint and the admin socket, then the node. Idempotent. */
+    /** Stops the configuration watcher, the metrics endpoint and the admin socket, then the node. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            ConfigWatcher w = watcher;
+            if (w != null) {
+                w.close();
+            }
             if (metrics != null) {
                 metrics.close();
             }

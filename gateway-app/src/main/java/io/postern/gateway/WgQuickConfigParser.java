@@ -73,8 +73,28 @@ final class WgQuickConfigParser {
         }
     }
 
+    /** The private key given apart from the file ({@code up --private-key FILE}), or null. */
+    private PrivateKey separateKey;
+
     private WgQuickConfigParser(String file) {
         this.file = file;
+    }
+
+    /**
+     * Parses a file whose {@code [Interface]} has no {@code PrivateKey}, the key coming from
+     * elsewhere ({@code postern up --private-key FILE}, e.g. a Kubernetes Secret beside a ConfigMap).
+     *
+     * @throws ConfigException naming file, line and key; also when the file has a PrivateKey too
+     * @throws IOException     when the file cannot be read
+     */
+    static NodeConfig parse(Path path, PrivateKey separateKey) throws IOException {
+        String name = path.toString();
+        if (!Files.isRegularFile(path)) {
+            return parse(path); // its message
+        }
+        WgQuickConfigParser parser = new WgQuickConfigParser(name);
+        parser.separateKey = separateKey;
+        return parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
     }
 
     /**
@@ -225,6 +245,12 @@ final class WgQuickConfigParser {
     private NodeConfig build() {
         if (interfaceLine == 0) {
             throw new ConfigException(file, 0, null, "no [Interface] section");
+        }
+        if (privateKey != null && separateKey != null) {
+            throw new ConfigException(file, interfaceLine, "PrivateKey", "is given both here and by --private-key; keep one");
+        }
+        if (privateKey == null) {
+            privateKey = separateKey;
         }
         if (privateKey == null) {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
