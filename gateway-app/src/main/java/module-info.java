@@ -30,6 +30,8 @@ module io.postern.gateway {
     requires jdk.httpserver;
 
     exports io.postern.gateway;
+    // WireGuard's userspace API server and client, for embedders and for a TUN-only device
+    exports io.postern.gateway.uapi;
 
     // picocli fills the package-private command classes reflectively
     opens io.postern.gateway to info.picocli;

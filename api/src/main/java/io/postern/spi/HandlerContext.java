@@ -1,6 +1,7 @@
 package io.postern.spi;
 
 import io.postern.key.PublicKey;
+import io.postern.net.IpPrefix;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -39,5 +40,26 @@ public interface HandlerContext {
     /** @return the gateway's own tunnel addresses (host parts of {@code [Interface] Address}) */
     default List<InetAddress> interfaceAddresses() {
         return List.of();
+    }
+
+    /**
+     * @return the {@code [Interface] Address} prefixes as written (host part and prefix length), for
+     *         handlers that configure a network interface
+     */
+    default List<IpPrefix> interfacePrefixes() {
+        return List.of();
+    }
+
+    /**
+     * @return the interface name ({@code Name}, by default the configuration file's base name, as
+     *         wg-quick names its interface), or {@code ""} when none was given
+     */
+    default String interfaceName() {
+        return "";
+    }
+
+    /** @return the interface MTU ({@code MTU}), or 0 when not configured (the handler's default) */
+    default int mtu() {
+        return 0;
     }
 }

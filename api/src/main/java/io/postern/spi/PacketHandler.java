@@ -22,6 +22,13 @@ public interface PacketHandler {
     default void start(HandlerContext context) {}
 
     /**
+     * Called once when the gateway stops, after the transport is closed and before the session keys
+     * are erased: release what {@link #start} acquired (threads, devices). Idempotent; the default
+     * does nothing.
+     */
+    default void stop() {}
+
+    /**
      * @param peer   the authenticated sender's static key
      * @param buffer holds the payload at {@code [offset, offset+length)}
      */

@@ -21,14 +21,14 @@ public final class WireCodec {
             case HANDSHAKE_INITIATION -> HandshakeInitiation.parse(buf, offset, length);
             case HANDSHAKE_RESPONSE -> HandshakeResponse.parse(buf, offset, length);
             case COOKIE_REPLY -> CookieReply.parse(buf, offset, length);
-            case TRANSPORT_DATA -> TransportData.parse(buf, offset, length);
+            case TRANSPORT_DATA -> DataMessage.parse(buf, offset, length);
         };
     }
 
     /**
      * Checks the 4-byte header and the length of a message expected to be of {@code type}.
      *
-     * @param exactSize the required size, or -1 for transport data (at least {@link TransportData#MIN_SIZE})
+     * @param exactSize the required size, or -1 for transport data (at least {@link DataMessage#MIN_SIZE})
      * @return {@code null} when the header and length are valid, else the rejection
      */
     static WireRejection checkHeader(byte[] buf, int offset, int length, MessageType type, int exactSize) {
@@ -42,7 +42,7 @@ public final class WireCodec {
             return WireRejection.NONZERO_RESERVED;
         }
         if (exactSize < 0) {
-            return length < TransportData.MIN_SIZE ? WireRejection.TRANSPORT_TOO_SHORT : null;
+            return length < DataMessage.MIN_SIZE ? WireRejection.TRANSPORT_TOO_SHORT : null;
         }
         return length == exactSize ? null : WireRejection.WRONG_LENGTH;
     }

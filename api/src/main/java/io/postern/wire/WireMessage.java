@@ -1,7 +1,7 @@
 package io.postern.wire;
 
 /** One of the four WireGuard v1 messages. */
-public sealed interface WireMessage permits HandshakeInitiation, HandshakeResponse, CookieReply, TransportData {
+public sealed interface WireMessage permits HandshakeInitiation, HandshakeResponse, CookieReply, DataMessage {
     /** @return the message type */
     MessageType type();
 }

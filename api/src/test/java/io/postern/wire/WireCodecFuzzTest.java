@@ -52,10 +52,10 @@ class WireCodecFuzzTest {
                 case HandshakeInitiation i -> assertThat(i.bytes()).isEqualTo(original);
                 case HandshakeResponse r -> assertThat(r.bytes()).isEqualTo(original);
                 case CookieReply c -> assertThat(c.bytes()).isEqualTo(original);
-                case TransportData t -> {
-                    assertThat(t.length()).isEqualTo(length).isGreaterThanOrEqualTo(TransportData.MIN_SIZE);
+                case DataMessage t -> {
+                    assertThat(t.length()).isEqualTo(length).isGreaterThanOrEqualTo(DataMessage.MIN_SIZE);
                     assertThat(t.receiver()).isEqualTo(LittleEndian.getInt(data, offset + 4));
-                    assertThat(t.ciphertextLength()).isEqualTo(length - TransportData.HEADER_SIZE);
+                    assertThat(t.ciphertextLength()).isEqualTo(length - DataMessage.HEADER_SIZE);
                 }
             }
         }

@@ -6,7 +6,7 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,7 +50,7 @@ public class DataPathBenchmark {
     private PublicKey gatewayKey;
     private Endpoint peerEndpoint;
     private final byte[] payload = new byte[SIZE];
-    private final byte[] junk = new byte[TransportData.HEADER_SIZE + SIZE + 16];
+    private final byte[] junk = new byte[DataMessage.HEADER_SIZE + SIZE + 16];
     private final CountingHandler counting = new CountingHandler();
     private boolean echo;
 
@@ -94,7 +94,7 @@ public class DataPathBenchmark {
         }
         gatewayPort.capture(true);
         peerPort.capture(true);
-        TransportData.writeHeader(junk, 0, 0x5eed5eed, 1);
+        DataMessage.writeHeader(junk, 0, 0x5eed5eed, 1);
     }
 
     @TearDown(Level.Trial)

@@ -3,7 +3,7 @@ package io.postern.bench;
 import io.postern.engine.EngineServices;
 import io.postern.engine.EngineSettings;
 import io.postern.engine.SessionEngine;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.Admission;
 import io.postern.spi.PacketHandler;
 import io.postern.spi.SessionPolicy;
@@ -33,7 +33,7 @@ public final class Engines {
         EngineServices services = new EngineServices(provider,
                 byName(HandshakeProtocolFactory.class, HandshakeProtocolFactory::name, "noise-ikpsk2"),
                 policy, policy, byName(Admission.class, Admission::name, admission), handler);
-        KeyPair identity = provider.x25519().generateKeyPair();
+        StaticKeyPair identity = provider.x25519().generateKeyPair();
         EngineSettings defaults = EngineSettings.defaults();
         return new SessionEngine(identity, services, Clock.systemUTC(), defaults
                 .withPeerBounds(1 << 20, defaults.maxHalfOpenHandshakes()).withoutTimerThread().withInlineHandshakes());

@@ -1,6 +1,6 @@
 package io.postern.bench;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
@@ -41,8 +41,8 @@ public class HandshakeResponderBenchmark {
         CryptoProvider crypto = Providers.byName(provider);
         HandshakeProtocolFactory factory =
                 Engines.byName(HandshakeProtocolFactory.class, HandshakeProtocolFactory::name, "noise-ikpsk2");
-        KeyPair responderKey = crypto.x25519().generateKeyPair();
-        KeyPair initiatorKey = crypto.x25519().generateKeyPair();
+        StaticKeyPair responderKey = crypto.x25519().generateKeyPair();
+        StaticKeyPair initiatorKey = crypto.x25519().generateKeyPair();
         responder = factory.create(crypto, responderKey);
         HandshakeProtocol initiator = factory.create(crypto, initiatorKey);
         var started = initiator.initiate(responderKey.publicKey(), PresharedKey.NONE, 7,

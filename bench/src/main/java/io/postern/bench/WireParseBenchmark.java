@@ -1,7 +1,7 @@
 package io.postern.bench;
 
 import io.postern.wire.Parsed;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class WireParseBenchmark {
-    private final byte[] packet = new byte[TransportData.HEADER_SIZE + 1200 + 16];
+    private final byte[] packet = new byte[DataMessage.HEADER_SIZE + 1200 + 16];
 
     @Setup
     public void setUp() {
-        TransportData.writeHeader(packet, 0, 0x01020304, 42);
+        DataMessage.writeHeader(packet, 0, 0x01020304, 42);
     }
 
     @Benchmark

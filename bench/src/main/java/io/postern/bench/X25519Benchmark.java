@@ -1,6 +1,6 @@
 package io.postern.bench;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.crypto.X25519;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,8 +28,8 @@ public class X25519Benchmark {
     @Setup
     public void setUp() {
         x25519 = Providers.byName(provider).x25519();
-        KeyPair a = x25519.generateKeyPair();
-        KeyPair b = x25519.generateKeyPair();
+        StaticKeyPair a = x25519.generateKeyPair();
+        StaticKeyPair b = x25519.generateKeyPair();
         privateKey = a.privateKey().toBytes();
         publicKey = b.publicKey().toBytes();
     }

@@ -2,7 +2,7 @@ package io.postern.engine;
 
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.Transport;
@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * index table, the endpoint bindings, counters and events, and the transport once started.
  */
 final class EngineState {
-    final KeyPair identity;
+    final StaticKeyPair identity;
     final EngineServices services;
     final HandshakeProtocol protocol;
     final Clock clock;
@@ -54,7 +53,7 @@ final class EngineState {
 
     private volatile Transport transport;
 
-    EngineState(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
         this.identity = identity;
         this.services = services;
         this.clock = clock;
@@ -79,13 +78,6 @@ final class EngineState {
         return Instant.ofEpochMilli(millis);
     }
 
-    /** @return a random retransmission jitter in [0, 333] ms (wireguard-go: up to 333 ms) */
-    long jitterMillis() {
-        // Not a secret: timer jitter only spreads retransmissions (wireguard-go uses a fast,
-        // non-cryptographic source too). SecureRandom here allocated on every data packet sent.
-        return ThreadLocalRandom.current().nextLong(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX.toMillis() + 1);
-    }
-
     /** Sends a datagram if a transport is attached. */
     boolean transmit(Endpoint to, byte[] buf, int off, int len) {
         Transport t = transport;
@@ -104,18 +96,15 @@ final class EngineState {
         events.emit(event);
     }
 
-    /** Zeroes {@code kp} and frees its index; null is ignored. */
-    void discard(Keypair kp) {
-        if (kp != null) {
-            kp.destroy();
-            indices.remove(kp.localIndex);
-        }
+    /** @return a new peer of this engine (not yet in the peer table) */
+    Peer newPeer(PublicKey key, PeerConfig config) {
+        return new Peer(key, config, indices, halfOpen);
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
     boolean forget(Peer peer) {
-        if (peers.remove(peer.key, peer)) {
-            peer.removed = true;
+        if (peers.remove(peer.key(), peer)) {
+            peer.markRemoved();
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
             }

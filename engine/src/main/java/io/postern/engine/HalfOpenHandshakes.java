@@ -1,6 +1,5 @@
 package io.postern.engine;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
@@ -10,6 +9,9 @@ import java.util.LinkedHashMap;
  * that never confirmed a session, which then disappears entirely. A confirmed session is never a
  * candidate: only its pending "next" keypair could be dropped, and only when no unconfirmed
  * newcomer is left. Thread-safe (its own monitor, never held while taking a peer's).
+ *
+ * <p>Only {@link Peer}'s keypair transitions call {@link #answered} and {@link #settled}: an entry
+ * exists exactly while its peer holds a "next" keypair.
  */
 final class HalfOpenHandshakes {
     private final LinkedHashMap<Peer, Boolean> byAge = new LinkedHashMap<>();
@@ -35,9 +37,6 @@ final class HalfOpenHandshakes {
      *         null when there is room (or nothing else to drop)
      */
     synchronized Peer victimFor(Peer newcomer) {
-        if (byAge.size() >= max) {
-            purgeSettled();
-        }
         if (byAge.size() < max || byAge.containsKey(newcomer)) {
             return null;
         }
@@ -56,7 +55,7 @@ final class HalfOpenHandshakes {
     /** @return the least recently answered dynamic peer that never confirmed a session, or null */
     synchronized Peer oldestUnconfirmedDynamic(Peer except) {
         for (Peer p : byAge.keySet()) {
-            if (p != except && !p.configured() && p.current == null && p.previous == null) {
+            if (p != except && !p.configured() && p.neverConfirmed()) {
                 return p;
             }
         }
@@ -65,17 +64,6 @@ final class HalfOpenHandshakes {
 
     /** @return half-open handshakes held */
     synchronized int size() {
-        purgeSettled();
         return byAge.size();
-    }
-
-    /** Drops entries whose "next" keypair went away by a path that did not call {@link #settled}. */
-    private void purgeSettled() {
-        for (Iterator<Peer> it = byAge.keySet().iterator(); it.hasNext(); ) {
-            Peer p = it.next();
-            if (p.next == null || p.removed) {
-                it.remove();
-            }
-        }
     }
 }

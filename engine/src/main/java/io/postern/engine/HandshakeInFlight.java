@@ -3,12 +3,12 @@ package io.postern.engine;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 
 /**
- * An initiation of ours waiting for its response: the handshake state, its index, when this round of
- * attempts began (for REKEY_ATTEMPT_TIME) and when to retransmit. Guarded by its peer's monitor.
+ * An initiation of ours waiting for its response: the handshake state, its index and when this round
+ * of attempts began (for REKEY_ATTEMPT_TIME); when to retransmit is {@link PeerTimers}'. Guarded by
+ * its peer's monitor.
  *
  * @param state              the initiator's handshake state (holds the message and its mac1)
  * @param index              the sender index the response will name
  * @param attemptStartMillis when the first initiation of this round was sent
- * @param retryAtMillis      when to retransmit if no response came
  */
-record HandshakeInFlight(InitiatorHandshake state, int index, long attemptStartMillis, long retryAtMillis) {}
+record HandshakeInFlight(InitiatorHandshake state, int index, long attemptStartMillis) {}

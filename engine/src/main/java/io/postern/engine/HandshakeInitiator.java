@@ -4,7 +4,7 @@ import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
-import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeResponse;
@@ -45,10 +45,10 @@ final class HandshakeInitiator {
      */
     boolean initiateIfIdle(Peer peer) {
         synchronized (peer) {
-            if (peer.inFlight != null || peer.endpoint == null || peer.removed) {
+            if (peer.inFlight() != null || peer.endpoint() == null || peer.removed()) {
                 return false;
             }
-            if (peer.lastInitiationSentMillis != Peer.NEVER && s.now() - peer.lastInitiationSentMillis < REKEY_TIMEOUT) {
+            if (peer.timers().initiatedWithin(s.now(), REKEY_TIMEOUT)) {
                 return false;
             }
             return send(peer, false);
@@ -58,29 +58,19 @@ final class HandshakeInitiator {
     /** Timer hook: retransmits a due initiation, or gives up after REKEY_ATTEMPT_TIME. */
     void retryIfDue(Peer peer, long now) {
         synchronized (peer) {
-            HandshakeInFlight f = peer.inFlight;
-            if (f == null || now < f.retryAtMillis()) {
+            HandshakeInFlight f = peer.inFlight();
+            if (f == null || !peer.timers().retransmitDue(now)) {
                 return;
             }
             if (now - f.attemptStartMillis() >= REKEY_ATTEMPT_TIME) {
-                LOG.info("handshake abandoned peer={} endpoint={} after={}s staged_dropped={}", peer.key.shortForm(),
-                        peer.endpoint, ProtocolConstants.REKEY_ATTEMPT_TIME.toSeconds(), peer.staged.size());
+                int staged = peer.dropStaged();
+                LOG.info("handshake abandoned peer={} endpoint={} after={}s staged_dropped={}", peer.key().shortForm(),
+                        peer.endpoint(), ProtocolConstants.REKEY_ATTEMPT_TIME.toSeconds(), staged);
                 s.handshakesAbandoned.increment();
-                abandon(peer);
-                peer.staged.clear();
+                peer.abandonInitiation();
                 return;
             }
             send(peer, true);
-        }
-    }
-
-    /** Drops the initiation in flight, if any. Caller holds the peer's monitor. */
-    void abandon(Peer peer) {
-        HandshakeInFlight f = peer.inFlight;
-        if (f != null) {
-            peer.inFlight = null;
-            f.state().destroy();
-            s.indices.remove(f.index());
         }
     }
 
@@ -89,32 +79,30 @@ final class HandshakeInitiator {
         Endpoint to;
         long now;
         synchronized (peer) {
-            to = peer.endpoint;
-            if (to == null || peer.removed) {
+            to = peer.endpoint();
+            if (to == null || peer.removed()) {
                 return false;
             }
             now = s.now();
-            HandshakeInFlight old = peer.inFlight;
+            HandshakeInFlight old = peer.inFlight();
             long attemptStart = retry && old != null ? old.attemptStartMillis() : now;
-            abandon(peer);
+            peer.abandonInitiation();
             int index = s.indices.reserve(peer);
-            byte[] cookie = peer.cookie != null && now - peer.cookieReceivedMillis < COOKIE_REFRESH ? peer.cookie : null;
-            HandshakeResult<InitiatorHandshake> r = s.protocol.initiate(peer.key, peer.presharedKey(), index,
+            byte[] cookie = peer.freshCookie(now, COOKIE_REFRESH);
+            HandshakeResult<InitiatorHandshake> r = s.protocol.initiate(peer.key(), peer.presharedKey(), index,
                     Tai64n.of(s.clock.instant()), cookie);
             if (!(r instanceof HandshakeResult.Success<InitiatorHandshake>(InitiatorHandshake h))) {
                 s.indices.remove(index);
                 LOG.warn("cannot initiate a handshake with {}: {}", peer, ((HandshakeResult.Failure<?>) r).reason());
                 return false;
             }
-            peer.inFlight = new HandshakeInFlight(h, index, attemptStart, now + REKEY_TIMEOUT + s.jitterMillis());
-            peer.lastInitiationSentMillis = now;
-            peer.lastInitiationSentNanos = System.nanoTime();
+            peer.initiated(new HandshakeInFlight(h, index, attemptStart), now);
             message = h.message();
             s.handshakesInitiated.increment();
             s.transmit(to, message, 0, message.length);
         }
-        peer.lastSentMillis = now;
-        peer.keepaliveDeadline = Peer.UNARMED;
+        peer.timers().anyAuthenticatedPacketTraversal(now);
+        peer.timers().anyAuthenticatedPacketSent();
         LOG.debug("sent handshake initiation to {} at {}{}", peer, to, retry ? " (retry)" : "");
         return true;
     }
@@ -135,49 +123,28 @@ final class HandshakeInitiator {
         Peer peer = entry.peer;
         long now;
         synchronized (peer) {
-            HandshakeInFlight f = peer.inFlight;
-            if (f == null || f.index() != response.receiver() || peer.removed) {
+            HandshakeInFlight f = peer.inFlight();
+            if (f == null || f.index() != response.receiver() || peer.removed()) {
                 s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
                 return null;
             }
-            HandshakeResult<TransportKeys> r = f.state().consumeResponse(msg, 0, HandshakeResponse.SIZE);
-            if (!(r instanceof HandshakeResult.Success<TransportKeys>(TransportKeys keys))) {
+            HandshakeResult<SessionKeys> r = f.state().consumeResponse(msg, 0, HandshakeResponse.SIZE);
+            if (!(r instanceof HandshakeResult.Success<SessionKeys>(SessionKeys keys))) {
                 s.drop(DropReason.RESPONSE_INVALID, source);
                 return null;
             }
             now = s.now();
-            s.handshakeLatency.record(System.nanoTime() - peer.lastInitiationSentNanos);
-            peer.inFlight = null;
-            f.state().destroy();
-            Keypair kp = new Keypair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(), now,
-                    true, null);
-            s.indices.attach(f.index(), kp);
-            // wireguard-go BeginSymmetricSession, initiator side: an unconfirmed "next" becomes previous
-            Keypair oldNext = peer.next;
-            Keypair oldPrevious = peer.previous;
-            if (oldNext != null) {
-                peer.next = null;
-                s.halfOpen.settled(peer);
-                peer.previous = oldNext;
-                s.discard(peer.current);
-            } else {
-                peer.previous = peer.current;
-            }
-            s.discard(oldPrevious);
-            peer.current = kp;
-            peer.lastKeypairMillis = now;
-            peer.lastHandshake = EngineState.instant(now);
-            peer.expired = false;
+            s.handshakeLatency.record(peer.timers().nanosSinceInitiation());
+            SessionKeyPair kp = new SessionKeyPair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(),
+                    now, true, null);
+            peer.beginAsInitiator(f, kp, now);
             // the response authenticated: roam to its source
-            Endpoint previousEndpoint = peer.endpoint;
-            peer.endpoint = source;
-            s.bindings.bind(source, peer, previousEndpoint);
-            peer.lastAuthenticatedMillis = now;
-            peer.newHandshakeDeadline = Peer.UNARMED;
+            peer.moveTo(source, s.bindings);
+            peer.timers().anyAuthenticatedPacketReceived(now);
         }
         s.handshakesCompleted.increment();
         LOG.debug("handshake with {} completed (initiator) at {}", peer, source);
-        s.emit(new GatewayEvent.HandshakeCompleted(peer.key, source, GatewayEvent.Role.INITIATOR,
+        s.emit(new GatewayEvent.HandshakeCompleted(peer.key(), source, GatewayEvent.Role.INITIATOR,
                 EngineState.instant(now)));
         return peer;
     }
@@ -191,19 +158,18 @@ final class HandshakeInitiator {
         }
         Peer peer = entry.peer;
         synchronized (peer) {
-            HandshakeInFlight f = peer.inFlight;
+            HandshakeInFlight f = peer.inFlight();
             if (f == null || f.index() != reply.receiver()) {
                 s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
                 return;
             }
             HandshakeResult<byte[]> r = s.protocol.consumeCookieReply(reply.bytes(), 0, CookieReply.SIZE,
-                    f.state().mac1(), peer.key);
+                    f.state().mac1(), peer.key());
             if (!(r instanceof HandshakeResult.Success<byte[]>(byte[] cookie))) {
                 s.drop(DropReason.COOKIE_REPLY_INVALID, source);
                 return;
             }
-            peer.cookie = cookie;
-            peer.cookieReceivedMillis = s.now();
+            peer.storeCookie(cookie, s.now());
         }
         LOG.debug("received a cookie from {}", peer);
     }

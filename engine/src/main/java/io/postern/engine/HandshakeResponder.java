@@ -11,7 +11,6 @@ import io.postern.spi.crypto.HandshakeProtocol.Response;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.HandshakeInitiation;
-import io.postern.wire.Tai64n;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -74,7 +73,7 @@ final class HandshakeResponder {
                 s.drop(DropReason.CAPACITY, source);
                 return;
             }
-            Peer fresh = new Peer(key, null);
+            Peer fresh = s.newPeer(key, null);
             Peer existing = s.peers.putIfAbsent(key, fresh);
             if (existing == null) {
                 s.dynamicPeers.incrementAndGet();
@@ -84,7 +83,7 @@ final class HandshakeResponder {
                 peer = existing;
             }
         }
-        Peer victim = peer.next == null ? s.halfOpen.victimFor(peer) : null;
+        Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
         if (victim != null) {
             teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
         }
@@ -94,7 +93,7 @@ final class HandshakeResponder {
             Answer answer = respond(source, hs, peer, now, events);
             if (answer.refused() != null) {
                 s.drop(answer.refused(), source);
-                if (created && peer.current == null && peer.next == null && peer.inFlight == null) {
+                if (created && peer.hasNoKeys() && peer.inFlight() == null) {
                     s.forget(peer);
                 }
                 return;
@@ -103,7 +102,7 @@ final class HandshakeResponder {
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.handshakesCompleted.increment();
-        peer.lastSentMillis = now;
+        peer.timers().anyAuthenticatedPacketTraversal(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 EngineState.instant(now)));
         // Emit before the response leaves: the initiator's first transport packet can confirm the new
@@ -125,34 +124,33 @@ final class HandshakeResponder {
 
     /** Caller holds the peer's monitor. */
     private Answer respond(Endpoint source, ResponderHandshake hs, Peer peer, long now, List<GatewayEvent> events) {
-        if (peer.removed) {
+        if (peer.removed()) {
             return Answer.refuse(DropReason.NOT_ADMITTED);
         }
-        if (peer.greatestTimestamp != null && !Tai64n.isAfter(hs.timestamp(), peer.greatestTimestamp)) {
+        if (peer.isReplayed(hs.timestamp())) {
             return Answer.refuse(DropReason.INITIATION_REPLAYED);
         }
-        if (peer.lastInitiationAcceptedMillis != Peer.NEVER
-                && now - peer.lastInitiationAcceptedMillis < INITIATION_MIN_INTERVAL) {
+        if (peer.initiationTooSoon(now, INITIATION_MIN_INTERVAL)) {
             return Answer.refuse(DropReason.INITIATION_FLOOD);
         }
-        Keypair.EvictionMark mark = null;
+        SessionKeyPair.EvictionMark mark = null;
         Peer incumbent = s.bindings.peerAt(source);
-        if (incumbent != null && incumbent != peer && !incumbent.removed && incumbent.hasLiveSession(now)) {
-            PolicyDecision decision = decide(new IdentityChange(source, incumbent.key, peer.key,
-                    incumbent.lastAuthenticatedMillis == Peer.NEVER ? null
-                            : EngineState.instant(incumbent.lastAuthenticatedMillis),
+        if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
+            long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
+            PolicyDecision decision = decide(new IdentityChange(source, incumbent.key(), peer.key(),
+                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
                     incumbent.configured(), peer.configured(), EngineState.instant(now)), events);
-            String text = decision + " (" + s.services.policy().name() + ": " + peer.key.shortForm()
-                    + " replacing " + incumbent.key.shortForm() + " at " + source + ")";
-            incumbent.lastPolicyDecision = text;
-            peer.lastPolicyDecision = text;
-            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key, peer.key,
+            String text = decision + " (" + s.services.policy().name() + ": " + peer.key().shortForm()
+                    + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
+            incumbent.policyDecided(text);
+            peer.policyDecided(text);
+            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
                     s.services.policy().name(), decision, EngineState.instant(now)));
             if (decision == PolicyDecision.REJECT) {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {
-                mark = new Keypair.EvictionMark(incumbent, source);
+                mark = new SessionKeyPair.EvictionMark(incumbent, source);
             }
         }
         int index = s.indices.reserve(peer);
@@ -161,20 +159,9 @@ final class HandshakeResponder {
             s.indices.remove(index);
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
         }
-        Keypair kp = new Keypair(peer, response.keys().sending(), response.keys().receiving(), index,
+        SessionKeyPair kp = new SessionKeyPair(peer, response.keys().sending(), response.keys().receiving(), index,
                 hs.remoteIndex(), now, false, mark);
-        s.indices.attach(index, kp);
-        // wireguard-go BeginSymmetricSession, responder side: the new keypair waits as "next"
-        s.discard(peer.next);
-        peer.next = kp;
-        s.halfOpen.answered(peer);
-        s.discard(peer.previous);
-        peer.previous = null;
-        peer.greatestTimestamp = hs.timestamp().clone();
-        peer.lastInitiationAcceptedMillis = now;
-        peer.lastKeypairMillis = now;
-        peer.lastHandshake = EngineState.instant(now);
-        peer.expired = false;
+        peer.beginAsResponder(kp, hs.timestamp(), now);
         return new Answer(response.message(), null);
     }
 
@@ -184,7 +171,7 @@ final class HandshakeResponder {
      */
     private boolean makeRoomForDynamicPeer() {
         Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
-        return victim != null && teardown.evictHalfOpen(victim) && victim.removed;
+        return victim != null && teardown.evictHalfOpen(victim) && victim.removed();
     }
 
     private boolean admits(PublicKey key, boolean configured) {

@@ -23,7 +23,7 @@ final class IndexTable {
     static final class Entry {
         final int index;
         final Peer peer;
-        volatile Keypair keypair;
+        volatile SessionKeyPair keypair;
 
         Entry(int index, Peer peer) {
             this.index = index;
@@ -55,7 +55,7 @@ final class IndexTable {
     }
 
     /** Binds the keypair made under {@code index}. */
-    void attach(int index, Keypair keypair) {
+    void attach(int index, SessionKeyPair keypair) {
         Entry entry = lookup(index);
         if (entry != null) {
             entry.keypair = keypair;

@@ -4,9 +4,11 @@ import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
+import io.postern.wire.Tai64n;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -14,55 +16,71 @@ import java.util.concurrent.atomic.LongAdder;
  * One remote identity (wireguard-go {@code device/peer.go}): its configuration (or none, when open
  * admission created it), endpoint, keypair slots, handshake state, timers and counters.
  *
- * <p>Mutations happen under the peer's monitor ({@code synchronized (peer)}); the keypair slots,
- * endpoint and timer fields are volatile so the data path reads them without locking. A peer's
- * monitor is never held while taking another peer's.
+ * <p>It owns its session: the keypair slots ({@code current}, {@code previous}, {@code next}) change
+ * only through the transitions below — {@link #beginAsInitiator}, {@link #beginAsResponder},
+ * {@link #confirm}, {@link #retireNext} and {@link #clear} — which also keep the half-open table
+ * and the index table right and report the timer events. This is the one file that answers "where
+ * does a keypair become current?". Its timers are {@link PeerTimers}.
+ *
+ * <p>Mutations happen under the peer's monitor ({@code synchronized (peer)}; the methods that need
+ * it say "caller holds the monitor" or take it); the keypair slots, endpoint and flags are volatile
+ * so the data path reads them without locking. A peer's monitor is never held while taking another
+ * peer's.
  */
 final class Peer {
-    /** "Never" for the times below. */
-    static final long NEVER = Long.MIN_VALUE;
-    /** "Not armed" for deadlines. */
-    static final long UNARMED = Long.MAX_VALUE;
-
-    final PublicKey key;
+    private final PublicKey key;
+    private final IndexTable indices;
+    private final HalfOpenHandshakes halfOpen;
+    private final PeerTimers timers = new PeerTimers();
 
     private volatile PeerConfig config; // null for a peer admitted dynamically
-    volatile Endpoint endpoint;
+    private volatile Endpoint endpoint;
 
     // keypair slots (wireguard-go Keypairs): written under the monitor, read anywhere
-    volatile Keypair current;
-    volatile Keypair previous;
-    volatile Keypair next;
+    private volatile SessionKeyPair current;
+    private volatile SessionKeyPair previous;
+    private volatile SessionKeyPair next;
 
     // guarded by the monitor
-    HandshakeInFlight inFlight;
-    byte[] greatestTimestamp;
-    long lastInitiationAcceptedMillis = NEVER;
-    byte[] cookie;
-    long cookieReceivedMillis = NEVER;
-    final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    private HandshakeInFlight inFlight;
+    private byte[] greatestTimestamp;
+    private long lastInitiationAcceptedMillis = PeerTimers.NEVER;
+    private byte[] cookie;
+    private long cookieReceivedMillis = PeerTimers.NEVER;
+    private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
 
-    // timers (racy updates are harmless: the worst case is one extra or late keepalive)
-    volatile long lastAuthenticatedMillis = NEVER;
-    volatile long lastSentMillis = NEVER;
-    long lastInitiationSentMillis = NEVER; // guarded by the monitor
-    long lastInitiationSentNanos; // System.nanoTime() of it, for the latency histogram; guarded by the monitor
-    volatile long lastKeypairMillis = NEVER;
-    volatile long keepaliveDeadline = UNARMED;
-    volatile long newHandshakeDeadline = UNARMED;
+    private final LongAdder rxBytes = new LongAdder();
+    private final LongAdder txBytes = new LongAdder();
+    private volatile Instant lastHandshake;
+    private volatile String lastPolicyDecision;
+    private volatile boolean expired;
+    private volatile boolean removed;
 
-    final LongAdder rxBytes = new LongAdder();
-    final LongAdder txBytes = new LongAdder();
-    volatile Instant lastHandshake;
-    volatile String lastPolicyDecision;
-    volatile boolean expired;
-    volatile boolean removed;
-
-    Peer(PublicKey key, PeerConfig config) {
+    /**
+     * @param key      its static public key
+     * @param config   its {@code [Peer]} section, or null for a peer admitted dynamically
+     * @param indices  the engine's index table (its keypairs' and initiations' indices)
+     * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
+     */
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
+        this.indices = indices;
+        this.halfOpen = halfOpen;
     }
+
+    /** @return its static public key */
+    PublicKey key() {
+        return key;
+    }
+
+    /** @return its timers (the events arm them) */
+    PeerTimers timers() {
+        return timers;
+    }
+
+    // ---- configuration -----------------------------------------------------------------------
 
     /** @return whether it comes from a {@code [Peer]} section */
     boolean configured() {
@@ -93,9 +111,174 @@ final class Peer {
         return c == null ? Duration.ZERO : c.persistentKeepalive();
     }
 
+    // ---- endpoint ----------------------------------------------------------------------------
+
+    /** @return where its packets go (the last authenticated source), or null */
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Roaming: the endpoint follows an authenticated packet from {@code source}, and the endpoint
+     * binding with it. Caller holds the monitor.
+     *
+     * @return the endpoint before
+     */
+    Endpoint moveTo(Endpoint source, EndpointBindings bindings) {
+        Endpoint before = endpoint;
+        endpoint = source;
+        bindings.bind(source, this, before);
+        return before;
+    }
+
+    /** Forgets the endpoint (its session was evicted from there). Caller holds the monitor. */
+    void forgetEndpoint() {
+        endpoint = null;
+    }
+
+    // ---- the keypair slots -------------------------------------------------------------------
+
+    /**
+     * Our handshake completed (wireguard-go BeginSymmetricSession, initiator side): the initiation
+     * in flight {@code f} is done, {@code kp} (made under its index) becomes current at once, the
+     * current one becomes previous — or, when an unconfirmed "next" was waiting, that one does and
+     * the current one is zeroed. Caller holds the monitor.
+     */
+    void beginAsInitiator(HandshakeInFlight f, SessionKeyPair kp, long now) {
+        inFlight = null;
+        f.state().destroy();
+        timers.handshakeComplete();
+        indices.attach(f.index(), kp);
+        SessionKeyPair oldNext = next;
+        SessionKeyPair oldPrevious = previous;
+        if (oldNext != null) {
+            next = null;
+            halfOpen.settled(this);
+            previous = oldNext;
+            discard(current);
+        } else {
+            previous = current;
+        }
+        discard(oldPrevious);
+        current = kp;
+        derived(now);
+    }
+
+    /**
+     * We answered an initiation (wireguard-go BeginSymmetricSession, responder side): {@code kp}
+     * waits as "next" until its first transport packet {@linkplain #confirm confirms} it, replacing
+     * any earlier "next"; the previous keypair is zeroed. Caller holds the monitor.
+     *
+     * @param timestamp the initiation's TAI64N timestamp (later initiations must be newer)
+     */
+    void beginAsResponder(SessionKeyPair kp, byte[] timestamp, long now) {
+        indices.attach(kp.localIndex, kp);
+        discard(next);
+        next = kp;
+        halfOpen.answered(this);
+        discard(previous);
+        previous = null;
+        greatestTimestamp = timestamp.clone();
+        lastInitiationAcceptedMillis = now;
+        derived(now);
+    }
+
+    private void derived(long now) {
+        timers.sessionDerived(now);
+        lastHandshake = Instant.ofEpochMilli(now);
+        expired = false;
+    }
+
+    /**
+     * Key confirmation: the "next" keypair {@code kp} received its first authenticated packet and
+     * becomes current; the current one becomes previous. Takes the monitor.
+     *
+     * @return whether {@code kp} was confirmed now (false: it is not "next" any more, or the peer was removed)
+     */
+    synchronized boolean confirm(SessionKeyPair kp) {
+        if (next != kp || removed) {
+            return false;
+        }
+        SessionKeyPair oldPrevious = previous;
+        previous = current;
+        current = kp;
+        next = null;
+        halfOpen.settled(this);
+        discard(oldPrevious);
+        return true;
+    }
+
+    /**
+     * Drops the unconfirmed "next" keypair (to keep the half-open or dynamic-peer bound); the
+     * current keypair is never touched. Caller holds the monitor.
+     *
+     * @return whether one was dropped
+     */
+    boolean retireNext() {
+        SessionKeyPair n = next;
+        halfOpen.settled(this);
+        if (n == null || removed) {
+            return false;
+        }
+        discard(n);
+        next = null;
+        return true;
+    }
+
+    /**
+     * Zeroes every key, drops the initiation in flight, the staged packets and the cookie, and
+     * stops the timers. Caller holds the monitor.
+     */
+    void clear() {
+        discard(current);
+        discard(previous);
+        discard(next);
+        current = null;
+        previous = null;
+        next = null;
+        halfOpen.settled(this);
+        abandonInitiation();
+        staged.clear();
+        cookie = null;
+        timers.keysCleared();
+    }
+
+    /** Zeroes {@code kp} and frees its index; null is ignored. */
+    private void discard(SessionKeyPair kp) {
+        if (kp != null) {
+            kp.destroy();
+            indices.remove(kp.localIndex);
+        }
+    }
+
+    /** @return whether {@code kp} is the "next" keypair (awaiting confirmation) */
+    boolean isNext(SessionKeyPair kp) {
+        return next == kp;
+    }
+
+    /** @return whether {@code kp} is the current keypair */
+    boolean isCurrent(SessionKeyPair kp) {
+        return current == kp;
+    }
+
+    /** @return whether no "next" keypair waits for confirmation */
+    boolean hasNoNext() {
+        return next == null;
+    }
+
+    /** @return whether it holds no keypair at all */
+    boolean hasNoKeys() {
+        return current == null && previous == null && next == null;
+    }
+
+    /** @return whether it never had a confirmed session (no current and no previous keypair) */
+    boolean neverConfirmed() {
+        return current == null && previous == null;
+    }
+
     /** @return the current keypair if it may still send at {@code nowMillis}, else null */
-    Keypair sendableKeypair(long nowMillis) {
-        Keypair kp = current;
+    SessionKeyPair sendableKeypair(long nowMillis) {
+        SessionKeyPair kp = current;
         if (kp == null || !kp.isYoungerThan(ProtocolConstants.REJECT_AFTER_TIME.toMillis(), nowMillis)
                 || Long.compareUnsigned(kp.sentCount(), ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0) {
             return null;
@@ -103,12 +286,124 @@ final class Peer {
         return kp;
     }
 
+    /** @return whether a "next" keypair younger than REJECT_AFTER_TIME waits for confirmation */
+    boolean awaitingConfirmation(long nowMillis) {
+        SessionKeyPair n = next;
+        return n != null && n.isYoungerThan(ProtocolConstants.REJECT_AFTER_TIME.toMillis(), nowMillis);
+    }
+
     /** @return whether a current or next keypair is younger than REJECT_AFTER_TIME (a live session) */
     boolean hasLiveSession(long nowMillis) {
         long reject = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
-        Keypair c = current;
-        Keypair n = next;
+        SessionKeyPair c = current;
+        SessionKeyPair n = next;
         return (c != null && c.isYoungerThan(reject, nowMillis)) || (n != null && n.isYoungerThan(reject, nowMillis));
+    }
+
+    // ---- our initiation in flight (guarded by the monitor) -----------------------------------
+
+    /** @return our initiation waiting for its response, or null. Caller holds the monitor. */
+    HandshakeInFlight inFlight() {
+        return inFlight;
+    }
+
+    /** An initiation was sent: it waits for its response. Caller holds the monitor. */
+    void initiated(HandshakeInFlight f, long now) {
+        inFlight = f;
+        timers.handshakeInitiated(now);
+    }
+
+    /** Drops the initiation in flight, if any, and frees its index. Caller holds the monitor. */
+    void abandonInitiation() {
+        HandshakeInFlight f = inFlight;
+        if (f != null) {
+            inFlight = null;
+            f.state().destroy();
+            indices.remove(f.index());
+            timers.handshakeComplete();
+        }
+    }
+
+    /** Stores the cookie of a cookie reply. Caller holds the monitor. */
+    void storeCookie(byte[] value, long now) {
+        cookie = value;
+        cookieReceivedMillis = now;
+    }
+
+    /** @return the cookie if one younger than {@code maxAgeMillis} is held, else null. Caller holds the monitor. */
+    byte[] freshCookie(long now, long maxAgeMillis) {
+        return cookie != null && now - cookieReceivedMillis < maxAgeMillis ? cookie : null;
+    }
+
+    // ---- initiations we answer (guarded by the monitor) --------------------------------------
+
+    /** @return whether {@code timestamp} is not newer than the newest accepted one (a replay). Caller holds the monitor. */
+    boolean isReplayed(byte[] timestamp) {
+        return greatestTimestamp != null && !Tai64n.isAfter(timestamp, greatestTimestamp);
+    }
+
+    /** @return whether an initiation was accepted less than {@code minIntervalMillis} ago. Caller holds the monitor. */
+    boolean initiationTooSoon(long now, long minIntervalMillis) {
+        return lastInitiationAcceptedMillis != PeerTimers.NEVER && now - lastInitiationAcceptedMillis < minIntervalMillis;
+    }
+
+    // ---- staged packets (guarded by the monitor) ---------------------------------------------
+
+    /** Stages a copy of a payload to send once a session exists, dropping the oldest beyond {@code max}. Caller holds the monitor. */
+    void stage(byte[] copy, int max) {
+        while (staged.size() >= max) {
+            staged.pollFirst();
+        }
+        staged.addLast(copy);
+    }
+
+    /** @return the staged packets, removed. Takes the monitor. */
+    synchronized List<byte[]> drainStaged() {
+        if (staged.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> out = new ArrayList<>(staged);
+        staged.clear();
+        return out;
+    }
+
+    /** Drops the staged packets. Caller holds the monitor. @return how many there were */
+    int dropStaged() {
+        int n = staged.size();
+        staged.clear();
+        return n;
+    }
+
+    // ---- lifecycle, counters and status ------------------------------------------------------
+
+    /** @return whether it left the engine */
+    boolean removed() {
+        return removed;
+    }
+
+    /** It left the engine (the peer table no longer holds it). */
+    void markRemoved() {
+        removed = true;
+    }
+
+    /** Its keys expired (REJECT_AFTER_TIME × 3 without a handshake). Caller holds the monitor. */
+    void markExpired() {
+        expired = true;
+    }
+
+    /** Counts an authenticated datagram received from it. */
+    void countReceived(int bytes) {
+        rxBytes.add(bytes);
+    }
+
+    /** Counts a datagram sent to it. */
+    void countSent(int bytes) {
+        txBytes.add(bytes);
+    }
+
+    /** Records the last session-policy decision that involved it (for {@code show}). */
+    void policyDecided(String text) {
+        lastPolicyDecision = text;
     }
 
     /** @return the state {@code show} reports */
@@ -116,8 +411,7 @@ final class Peer {
         if (sendableKeypair(nowMillis) != null) {
             return SessionState.ESTABLISHED;
         }
-        Keypair n = next;
-        if (n != null && n.isYoungerThan(ProtocolConstants.REJECT_AFTER_TIME.toMillis(), nowMillis)) {
+        if (awaitingConfirmation(nowMillis)) {
             return SessionState.AWAITING_CONFIRMATION;
         }
         synchronized (this) {

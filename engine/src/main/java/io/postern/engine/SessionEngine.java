@@ -2,9 +2,10 @@ package io.postern.engine;
 
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEventListener;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.net.IpPrefix;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.Transport;
@@ -14,7 +15,7 @@ import io.postern.wire.HandshakeResponse;
 import io.postern.wire.LittleEndian;
 import io.postern.wire.MessageType;
 import io.postern.wire.Parsed;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
 import java.net.InetAddress;
@@ -52,13 +53,16 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final EngineState state;
     private final HandshakeInitiator initiator;
     private final HandshakeResponder responder;
-    private final TransportSender sender;
-    private final TransportReceiver receiver;
+    private final DataSender sender;
+    private final DataReceiver receiver;
     private final SessionTeardown teardown;
-    private final PeerTimers timers;
+    private final TimerTick timers;
     private final HandshakeQueue handshakes;
     private final AllowedIps allowedIps = new AllowedIps();
     private volatile List<InetAddress> interfaceAddresses = List.of();
+    private volatile List<IpPrefix> interfacePrefixes = List.of();
+    private volatile String interfaceName = "";
+    private volatile int mtu;
     private volatile ScheduledExecutorService timerThread;
     private volatile boolean closed;
     private volatile boolean started;
@@ -70,7 +74,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * @param services the SPI implementations to work through
      * @param clock    the engine's clock (timers, timestamps, events)
      */
-    public SessionEngine(KeyPair identity, EngineServices services, Clock clock) {
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock) {
         this(identity, services, clock, EngineSettings.defaults());
     }
 
@@ -80,18 +84,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * @param clock    the engine's clock (timers, timestamps, events)
      * @param settings implementation limits, and whether a timer thread runs
      */
-    public SessionEngine(KeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, settings);
         this.initiator = new HandshakeInitiator(state);
-        this.teardown = new SessionTeardown(state, initiator);
+        this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
-        this.sender = new TransportSender(state, initiator);
-        this.receiver = new TransportReceiver(state, initiator, sender, teardown, this);
-        this.timers = new PeerTimers(state, initiator, sender, teardown);
+        this.sender = new DataSender(state, initiator);
+        this.receiver = new DataReceiver(state, initiator, sender, teardown, this);
+        this.timers = new TimerTick(state, initiator, sender, teardown);
         this.handshakes = new HandshakeQueue(settings, state::now, this::processHandshake);
     }
 
@@ -128,8 +132,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * transport's ({@link Transport#receiving()}).
      */
     public boolean alive() {
-        ScheduledExecutorService timers = timerThread;
-        return started && !closed && handshakes.workersAlive() && (timers == null || !timers.isShutdown());
+        ScheduledExecutorService ticking = timerThread;
+        return started && !closed && handshakes.workersAlive() && (ticking == null || !ticking.isShutdown());
     }
 
     /** @return this node's static public key */
@@ -145,7 +149,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.peers.compute(peer.publicKey(), (key, existing) -> {
             if (existing == null) {
-                return new Peer(key, peer);
+                return state.newPeer(key, peer);
             }
             if (!existing.configured()) {
                 state.dynamicPeers.decrementAndGet();
@@ -168,10 +172,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private synchronized void rebuildRoutes() {
-        Map<PublicKey, List<io.postern.net.IpPrefix>> byPeer = new HashMap<>();
+        Map<PublicKey, List<IpPrefix>> byPeer = new HashMap<>();
         for (Peer p : state.peers.values()) {
-            if (p.configured() && !p.removed) {
-                byPeer.put(p.key, p.allowedIps());
+            if (p.configured() && !p.removed()) {
+                byPeer.put(p.key(), p.allowedIps());
             }
         }
         allowedIps.rebuild(byPeer);
@@ -185,9 +189,43 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         interfaceAddresses = List.copyOf(addresses);
     }
 
+    /**
+     * Sets what a packet handler that owns a network interface needs ({@code Name}, {@code MTU},
+     * {@code Address}); also sets {@link #interfaceAddresses()} to the prefixes' addresses. Call it
+     * before {@link #start}.
+     *
+     * @param name     the interface name, or {@code ""} for none
+     * @param mtu      the MTU, or 0 for the handler's default
+     * @param prefixes the {@code Address} prefixes as written
+     */
+    public void setInterface(String name, int mtu, List<IpPrefix> prefixes) {
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
+        }
+        this.interfaceName = Objects.requireNonNull(name, "name");
+        this.mtu = mtu;
+        this.interfacePrefixes = List.copyOf(prefixes);
+        setInterfaceAddresses(interfacePrefixes.stream().map(IpPrefix::address).toList());
+    }
+
     @Override
     public List<InetAddress> interfaceAddresses() {
         return interfaceAddresses;
+    }
+
+    @Override
+    public List<IpPrefix> interfacePrefixes() {
+        return interfacePrefixes;
+    }
+
+    @Override
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
     }
 
     @Override
@@ -246,9 +284,9 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
         if (isWellFormedTransport(buffer, offset, length)) {
             // The data path: the header fields straight from the datagram, no parse objects.
-            receiver.onTransport(source, buffer, offset, length,
-                    LittleEndian.getInt(buffer, offset + TransportData.RECEIVER_OFFSET),
-                    LittleEndian.getLong(buffer, offset + TransportData.COUNTER_OFFSET));
+            receiver.onData(source, buffer, offset, length,
+                    LittleEndian.getInt(buffer, offset + DataMessage.RECEIVER_OFFSET),
+                    LittleEndian.getLong(buffer, offset + DataMessage.COUNTER_OFFSET));
             return;
         }
         Parsed<? extends WireMessage> parsed = WireCodec.parse(buffer, offset, length);
@@ -256,7 +294,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             case Parsed.Rejected<? extends WireMessage> r -> state.drop(DropReason.of(r.reason()), source);
             case Parsed.Ok<? extends WireMessage> ok -> {
                 switch (ok.message()) {
-                    case TransportData t -> receiver.onTransport(source, t.buffer(), t.offset(), t.length(),
+                    case DataMessage t -> receiver.onData(source, t.buffer(), t.offset(), t.length(),
                             t.receiver(), t.counter());
                     case HandshakeInitiation i -> queueHandshake(source, i, i.bytes());
                     case HandshakeResponse r -> queueHandshake(source, r, r.bytes());
@@ -267,12 +305,12 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     /**
-     * Whether the datagram is transport data that {@link TransportData#parse} would accept: type 4,
-     * zero reserved bytes, at least {@link TransportData#MIN_SIZE}. Anything else goes through
+     * Whether the datagram is transport data that {@link DataMessage#parse} would accept: type 4,
+     * zero reserved bytes, at least {@link DataMessage#MIN_SIZE}. Anything else goes through
      * {@link WireCodec#parse}, which gives the reason for a rejection.
      */
     private static boolean isWellFormedTransport(byte[] buffer, int offset, int length) {
-        return buffer != null && offset >= 0 && length >= TransportData.MIN_SIZE && offset + length <= buffer.length
+        return buffer != null && offset >= 0 && length >= DataMessage.MIN_SIZE && offset + length <= buffer.length
                 && (buffer[offset] & 0xff) == MessageType.TRANSPORT_DATA.code()
                 && (buffer[offset + 1] | buffer[offset + 2] | buffer[offset + 3]) == 0;
     }
@@ -397,7 +435,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     /** @return the identity whose live session is bound to {@code endpoint}, if any */
     public Optional<PublicKey> peerAt(Endpoint endpoint) {
         Peer p = state.bindings.peerAt(endpoint);
-        return p != null && !p.removed && p.hasLiveSession(state.now()) ? Optional.of(p.key) : Optional.empty();
+        return p != null && !p.removed() && p.hasLiveSession(state.now()) ? Optional.of(p.key()) : Optional.empty();
     }
 
     /** @return the counters */
@@ -430,20 +468,25 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         state.events.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Stops timers, zeroes every key; does not close the transport. */
+    /** Stops the packet handler and the timers, zeroes every key; does not close the transport. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        try {
+            state.services.handler().stop();
+        } catch (RuntimeException e) {
+            LOG.warn("packet handler {} failed to stop", state.services.handler().name(), e);
+        }
         handshakes.close();
         if (timerThread != null) {
             timerThread.shutdownNow();
         }
         for (Peer p : state.peers.values()) {
             synchronized (p) {
-                teardown.clearLocked(p);
+                p.clear();
             }
         }
         state.indices.clear();

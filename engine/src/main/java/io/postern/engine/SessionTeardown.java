@@ -15,35 +15,16 @@ final class SessionTeardown {
     static final String EVICTION_REASON = "stale session: new identity confirmed at endpoint";
 
     private final EngineState s;
-    private final HandshakeInitiator initiator;
 
-    SessionTeardown(EngineState state, HandshakeInitiator initiator) {
+    SessionTeardown(EngineState state) {
         this.s = state;
-        this.initiator = initiator;
-    }
-
-    /** Zeroes every key of {@code peer}, drops its handshake, staged packets and timers. Caller holds its monitor. */
-    void clearLocked(Peer peer) {
-        s.discard(peer.current);
-        s.discard(peer.previous);
-        s.discard(peer.next);
-        peer.current = null;
-        peer.previous = null;
-        peer.next = null;
-        s.halfOpen.settled(peer);
-        initiator.abandon(peer);
-        peer.staged.clear();
-        peer.cookie = null;
-        peer.keepaliveDeadline = Peer.UNARMED;
-        peer.newHandshakeDeadline = Peer.UNARMED;
-        peer.lastKeypairMillis = Peer.NEVER;
     }
 
     /** Removes {@code peer} from the engine and zeroes its keys. */
     void remove(Peer peer) {
         synchronized (peer) {
-            clearLocked(peer);
-            s.bindings.unbind(peer.endpoint, peer);
+            peer.clear();
+            s.bindings.unbind(peer.endpoint(), peer);
             s.forget(peer);
         }
     }
@@ -51,18 +32,18 @@ final class SessionTeardown {
     /** Zeroes the keys of a peer that had no new handshake for REJECT_AFTER_TIME × 3. */
     void expire(Peer peer) {
         synchronized (peer) {
-            if (peer.current == null && peer.previous == null && peer.next == null) {
+            if (peer.hasNoKeys()) {
                 return;
             }
-            clearLocked(peer);
-            peer.expired = true;
-            s.bindings.unbind(peer.endpoint, peer);
+            peer.clear();
+            peer.markExpired();
+            s.bindings.unbind(peer.endpoint(), peer);
             if (!peer.configured()) {
                 s.forget(peer);
             }
         }
         LOG.debug("keys of {} expired and were zeroed", peer);
-        s.emit(new GatewayEvent.SessionExpired(peer.key, s.clock.instant()));
+        s.emit(new GatewayEvent.SessionExpired(peer.key(), s.clock.instant()));
     }
 
     /**
@@ -74,20 +55,17 @@ final class SessionTeardown {
      */
     boolean evictHalfOpen(Peer victim) {
         synchronized (victim) {
-            Keypair n = victim.next;
-            s.halfOpen.settled(victim);
-            if (n == null || victim.removed) {
+            if (!victim.retireNext()) {
                 return false;
             }
-            s.discard(n);
-            victim.next = null;
-            if (!victim.configured() && victim.current == null && victim.previous == null && victim.inFlight == null) {
-                s.bindings.unbind(victim.endpoint, victim);
+            if (!victim.configured() && victim.neverConfirmed() && victim.inFlight() == null) {
+                s.bindings.unbind(victim.endpoint(), victim);
                 s.forget(victim);
             }
         }
         s.halfOpenEvicted.increment();
-        LOG.debug("half-open handshake evicted to make room peer={} endpoint={}", victim.key.shortForm(), victim.endpoint);
+        LOG.debug("half-open handshake evicted to make room peer={} endpoint={}", victim.key().shortForm(),
+                victim.endpoint());
         return true;
     }
 
@@ -97,19 +75,19 @@ final class SessionTeardown {
      */
     void evictStale(Peer incumbent, Peer replacement, Endpoint endpoint) {
         synchronized (incumbent) {
-            if (incumbent.removed || !s.bindings.unbind(endpoint, incumbent)) {
+            if (incumbent.removed() || !s.bindings.unbind(endpoint, incumbent)) {
                 return; // no longer bound there: it roamed, was removed, or was evicted already
             }
-            clearLocked(incumbent);
-            incumbent.endpoint = null;
+            incumbent.clear();
+            incumbent.forgetEndpoint();
             if (!incumbent.configured()) {
                 s.forget(incumbent);
             }
         }
         s.staleSessionsEvicted.increment();
         LOG.info("stale session detected, resetting connection old={} new={} endpoint={}",
-                incumbent.key.shortForm(), replacement.key.shortForm(), endpoint);
-        s.emit(new GatewayEvent.SessionEvicted(incumbent.key, replacement.key, endpoint, EVICTION_REASON,
+                incumbent.key().shortForm(), replacement.key().shortForm(), endpoint);
+        s.emit(new GatewayEvent.SessionEvicted(incumbent.key(), replacement.key(), endpoint, EVICTION_REASON,
                 s.clock.instant()));
     }
 }

@@ -1,7 +1,7 @@
 package io.postern.engine;
 
 import io.postern.spi.GatewayEvent;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.Admission;
@@ -38,7 +38,7 @@ final class EngineHarness implements AutoCloseable {
         return Endpoint.of(InetAddress.getLoopbackAddress(), port);
     }
 
-    static KeyPair newKeys() {
+    static StaticKeyPair newKeys() {
         return REAL.x25519().generateKeyPair();
     }
 
@@ -47,7 +47,7 @@ final class EngineHarness implements AutoCloseable {
 
     /** One engine with its transport, handler, spying crypto and recorded events. */
     final class Node {
-        final KeyPair keys;
+        final StaticKeyPair keys;
         final Endpoint endpoint;
         final SpyingCryptoProvider crypto = new SpyingCryptoProvider(REAL);
         final SpyingHandshakes handshakes = new SpyingHandshakes(HANDSHAKES);
@@ -57,12 +57,12 @@ final class EngineHarness implements AutoCloseable {
         final SessionEngine engine;
         final Transport transport;
 
-        Node(KeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
              boolean echo) {
             this(keys, endpoint, policy, fallback, admission, echo, DETERMINISTIC);
         }
 
-        Node(KeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
              boolean echo, EngineSettings settings) {
             this.keys = keys;
             this.endpoint = endpoint;
@@ -112,12 +112,12 @@ final class EngineHarness implements AutoCloseable {
     }
 
     /** Any node with an echo handler. */
-    Node node(KeyPair keys, Endpoint at, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+    Node node(StaticKeyPair keys, Endpoint at, SessionPolicy policy, SessionPolicy fallback, Admission admission,
               EngineSettings settings) {
         return add(new Node(keys, at, policy, fallback, admission, true, settings));
     }
 
-    Node gateway(KeyPair keys, SessionPolicy policy, SessionPolicy fallback, boolean echo) {
+    Node gateway(StaticKeyPair keys, SessionPolicy policy, SessionPolicy fallback, boolean echo) {
         return add(new Node(keys, GATEWAY, policy, fallback, TestAdmission.OPEN, echo));
     }
 
@@ -126,7 +126,7 @@ final class EngineHarness implements AutoCloseable {
         return client(newKeys(), at, gateway, Duration.ZERO);
     }
 
-    Node client(KeyPair keys, Endpoint at, Node gateway, Duration persistentKeepalive) {
+    Node client(StaticKeyPair keys, Endpoint at, Node gateway, Duration persistentKeepalive) {
         Node n = add(new Node(keys, at, new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH),
                 new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), TestAdmission.ALLOWLIST, false));
         n.engine.addOrUpdatePeer(new PeerConfig(gateway.key(), null, List.of(), gateway.endpoint,

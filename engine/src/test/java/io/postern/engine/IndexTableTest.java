@@ -16,7 +16,7 @@ class IndexTableTest {
         byte[] k = new byte[32];
         k[0] = (byte) n;
         k[1] = (byte) (n >> 8);
-        return new Peer(PublicKey.of(k), null);
+        return new Peer(PublicKey.of(k), null, new IndexTable(new SecureRandom()), new HalfOpenHandshakes(1));
     }
 
     @Test
@@ -32,7 +32,7 @@ class IndexTableTest {
         }
         assertThat(t.size()).isEqualTo(5_000);
         for (int i = 0; i < indices.size(); i++) {
-            assertThat(t.lookup(indices.get(i)).peer.key).isEqualTo(peer(i).key);
+            assertThat(t.lookup(indices.get(i)).peer.key()).isEqualTo(peer(i).key());
         }
         for (int i = 0; i < indices.size(); i += 2) {
             t.remove(indices.get(i));

@@ -3,7 +3,7 @@ package io.postern.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
@@ -38,7 +38,7 @@ class SecretsTest {
     }
 
     private byte[] freshInitiation(EngineHarness.Node gw) {
-        KeyPair k = EngineHarness.newKeys();
+        StaticKeyPair k = EngineHarness.newKeys();
         return ((HandshakeResult.Success<InitiatorHandshake>) RealCrypto.handshakes().create(RealCrypto.provider(), k)
                 .initiate(gw.key(), PresharedKey.NONE, 9, Tai64n.of(h.clock.instant()), null)).value().message();
     }

@@ -1,6 +1,6 @@
 package io.postern.engine;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -41,7 +41,7 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
     }
 
     @Override
-    public HandshakeProtocol create(CryptoProvider primitives, KeyPair localStatic) {
+    public HandshakeProtocol create(CryptoProvider primitives, StaticKeyPair localStatic) {
         HandshakeProtocol p = real.create(primitives, localStatic);
         return new HandshakeProtocol() {
             @Override
@@ -73,7 +73,7 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
                         }
 
                         @Override
-                        public HandshakeResult<TransportKeys> consumeResponse(byte[] msg, int offset, int length) {
+                        public HandshakeResult<SessionKeys> consumeResponse(byte[] msg, int offset, int length) {
                             return h.consumeResponse(msg, offset, length);
                         }
 

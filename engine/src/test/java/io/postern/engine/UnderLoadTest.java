@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.Admission;
@@ -42,7 +42,7 @@ class UnderLoadTest {
 
     /** A complete initiation from a fresh key, valid mac1, mac2 zeros: a newcomer that never confirms. */
     private byte[] freshInitiation(EngineHarness.Node gw) {
-        KeyPair k = EngineHarness.newKeys();
+        StaticKeyPair k = EngineHarness.newKeys();
         HandshakeResult<InitiatorHandshake> r = RealCrypto.handshakes().create(RealCrypto.provider(), k)
                 .initiate(gw.key(), PresharedKey.NONE, 7, Tai64n.of(h.clock.instant()), null);
         return ((HandshakeResult.Success<InitiatorHandshake>) r).value().message();

@@ -1,6 +1,6 @@
 package io.postern.gateway;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.crypto.X25519;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ final class FirstRunConfig {
         }
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        KeyPair identity = x25519.generateKeyPair();
+        StaticKeyPair identity = x25519.generateKeyPair();
         String text = """
                 # Postern gateway configuration (wg-quick format), generated on first run.
                 # This gateway's public key: %s

@@ -39,11 +39,15 @@ import java.util.Objects;
  * @param clock           the engine's clock
  * @param metricsListen   where {@code postern up} serves Prometheus metrics (a loopback address), or
  *                        {@code null} for no metrics endpoint (the default)
+ * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
+ *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
+ * @param mtu             {@code MTU} of that interface, 0 for the handler's default
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
-                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen) {
+                         List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
+                         String interfaceName, int mtu) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -77,6 +81,10 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         Objects.requireNonNull(clock, "clock");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
+        }
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (mtu < 0) {
+            throw new IllegalArgumentException("MTU " + mtu + " is negative");
         }
     }
 
@@ -112,6 +120,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.listeners.addAll(listeners);
         b.clock = clock;
         b.metricsListen = metricsListen;
+        b.interfaceName = interfaceName;
+        b.mtu = mtu;
         return b;
     }
 
@@ -132,6 +142,8 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private final List<GatewayEventListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private InetSocketAddress metricsListen;
+        private String interfaceName = "";
+        private int mtu;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -222,10 +234,23 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param name the interface name ({@code Name}), or {@code ""} for none */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param mtu the interface MTU ({@code MTU}), 0 for the handler's default */
+        public Builder mtu(int mtu) {
+            this.mtu = mtu;
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
-                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen);
+                    handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
+                    interfaceName, mtu);
         }
     }
 }

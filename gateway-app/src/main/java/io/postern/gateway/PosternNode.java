@@ -13,10 +13,9 @@ import io.postern.gateway.wiring.HandlerModule;
 import io.postern.gateway.wiring.IdentityModule;
 import io.postern.gateway.wiring.PolicyModule;
 import io.postern.gateway.wiring.TransportModule;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
-import io.postern.net.IpPrefix;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -85,7 +84,7 @@ public final class PosternNode implements AutoCloseable {
     static PosternNode start(NodeConfig config, PluginRegistry registry) throws IOException {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
-        KeyPair identity = new KeyPair(config.privateKey(), publicKey);
+        StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
         // a slow or stuck policy must not stall the receive loop: decisions get a time budget
         TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
@@ -116,7 +115,7 @@ public final class PosternNode implements AutoCloseable {
             for (PeerConfig peer : config.peers()) {
                 engine.addOrUpdatePeer(peer);
             }
-            engine.setInterfaceAddresses(config.addresses().stream().map(IpPrefix::address).toList());
+            engine.setInterface(config.interfaceName(), config.mtu(), config.addresses());
             transport = bind(injector.getInstance(TransportProvider.class), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import io.postern.gateway.metrics.EngineMetrics;
 import io.postern.gateway.metrics.MetricsServer;
 import io.postern.gateway.metrics.MetricsServer.ProbeStatus;
 import io.postern.gateway.metrics.PolicyDecisionCounts;
+import io.postern.gateway.uapi.UapiServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -19,12 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code postern up} runs: a {@link PosternNode} with the operator's channels around it — the
  * event log, the admin socket in the data directory ({@code show}, {@code set}, {@code syncconf})
- * and, when {@code MetricsListen} (or {@code up --metrics-listen}) is configured, the Prometheus
- * endpoint with the {@code /healthz} and {@code /readyz} probes. Closing stops the channels first,
- * then the node; {@link #drainAndClose} first turns not-ready and keeps serving for a drain period,
- * so a load balancer stops sending new flows before the gateway goes.
+ * and, when {@code MetricsListen} is configured, the Prometheus endpoint; and, when given a socket
+ * path, WireGuard's userspace API there ({@code wg show/set/syncconf/showconf}). The metrics
+ * endpoint (also on {@code up --metrics-listen}) serves the {@code /healthz} and {@code /readyz}
+ * probes. Closing stops the channels first, then the node; {@link #drainAndClose} first turns
+ * not-ready and keeps serving for a drain period, so a load balancer stops sending new flows before
+ * the gateway goes.
  */
-final class RunningGateway implements AutoCloseable {
+public final class RunningGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningGateway.class);
 
     /** How a drain waits; tests pass one they control. */
@@ -38,19 +41,37 @@ final class RunningGateway implements AutoCloseable {
 
     private final PosternNode node;
     private final AdminServer admin;
+    private final UapiServer uapi;
     private final GatewayAdmin adminHandler;
     private final AtomicBoolean draining;
     private final MetricsServer metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ConfigWatcher watcher;
 
-    private RunningGateway(PosternNode node, AdminServer admin, GatewayAdmin adminHandler, AtomicBoolean draining,
-                           MetricsServer metrics) {
+    private RunningGateway(PosternNode node, AdminServer admin, UapiServer uapi, GatewayAdmin adminHandler,
+                           AtomicBoolean draining, MetricsServer metrics) {
         this.node = node;
         this.admin = admin;
+        this.uapi = uapi;
         this.adminHandler = adminHandler;
         this.draining = draining;
         this.metrics = metrics;
+    }
+
+    /**
+     * Starts a gateway as {@code postern up} does, with the plugins on the module path.
+     *
+     * @param dataDir    where its admin socket goes
+     * @param uapiSocket where to serve WireGuard's userspace API (e.g. {@code /var/run/wireguard/wg0.sock},
+     *                   see {@link UapiServer#socketFor}), or null for none
+     * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
+     */
+    public static RunningGateway start(NodeConfig config, Path dataDir, Path uapiSocket) throws IOException {
+        return start(config, PluginRegistry.load(), dataDir, uapiSocket);
+    }
+
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
+        return start(config, registry, dataDir, null);
     }
 
     /**
@@ -58,16 +79,17 @@ final class RunningGateway implements AutoCloseable {
      *
      * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
      */
-    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
-        return start(config, registry, dataDir, null);
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket)
+            throws IOException {
+        return start(config, registry, dataDir, uapiSocket, null);
     }
 
     /**
-     * As {@link #start(NodeConfig, PluginRegistry, Path)}, with the metrics and probes endpoint on
-     * {@code metricsAnyAddress} (any address: the operator named it explicitly) instead of the
+     * As {@link #start(NodeConfig, PluginRegistry, Path, Path)}, with the metrics and probes endpoint
+     * on {@code metricsAnyAddress} (any address: the operator named it explicitly) instead of the
      * configuration's loopback {@code MetricsListen}, when it is not null.
      */
-    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir,
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
                                 InetSocketAddress metricsAnyAddress) throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
@@ -75,9 +97,13 @@ final class RunningGateway implements AutoCloseable {
         NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts).build();
         PosternNode node = PosternNode.start(withListeners, registry);
         AdminServer admin = null;
+        UapiServer uapi = null;
         try {
             GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
             admin = AdminServer.open(dataDir, handler);
+            if (uapiSocket != null) {
+                uapi = UapiServer.open(uapiSocket, handler);
+            }
             AtomicBoolean draining = new AtomicBoolean();
             MetricsServer metrics = null;
             InetSocketAddress metricsAt = metricsAnyAddress != null ? metricsAnyAddress : config.metricsListen();
@@ -86,8 +112,11 @@ final class RunningGateway implements AutoCloseable {
                 metrics = MetricsServer.start(metricsAt, metricsAnyAddress != null, engineMetrics::scrape,
                         () -> health(node), () -> readiness(node, draining));
             }
-            return new RunningGateway(node, admin, handler, draining, metrics);
+            return new RunningGateway(node, admin, uapi, handler, draining, metrics);
         } catch (IOException | RuntimeException e) {
+            if (uapi != null) {
+                uapi.close();
+            }
             if (admin != null) {
                 admin.close();
             }
@@ -97,13 +126,18 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /** @return the node */
-    PosternNode node() {
+    public PosternNode node() {
         return node;
     }
 
     /** @return the admin socket file */
-    Path adminSocket() {
+    public Path adminSocket() {
         return admin.socket();
+    }
+
+    /** @return the UAPI socket file, if one is served */
+    public Optional<Path> uapiSocket() {
+        return Optional.ofNullable(uapi).map(UapiServer::socket);
     }
 
     /** @return the liveness probe's answer */
@@ -179,17 +213,12 @@ final class RunningGateway implements AutoCloseable {
         return Optional.ofNullable(watcher);
     }
 
-    /** @return whether {@link #drainAndClose} began */
-    boolean draining() {
-        return draining.get();
-    }
-
     /** @return the metrics endpoint, if one runs */
     Optional<MetricsServer> metrics() {
         return Optional.ofNullable(metrics);
     }
 
-    /** Stops the configuration watcher, the metrics endpoint and the admin socket, then the node. Idempotent. */
+    /** Stops the configuration watcher, the metrics endpoint and the admin sockets, then the node. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -202,6 +231,9 @@ final class RunningGateway implements AutoCloseable {
             }
             if (metrics != null) {
                 metrics.close();
+            }
+            if (uapi != null) {
+                uapi.close();
             }
             admin.close();
         } finally {

@@ -1,6 +1,7 @@
 package io.postern.gateway;
 
 import io.postern.gateway.metrics.MetricsServer;
+import io.postern.gateway.uapi.UapiServer;
 import io.postern.key.PrivateKey;
 import io.postern.net.Endpoint;
 import java.io.IOException;
@@ -42,6 +43,8 @@ final class UpCommand implements Callable<Integer> {
     static final String DATA_DIR_ENV = "POSTERN_DATA_DIR";
     /** The environment variable naming the plugins directory. */
     static final String PLUGINS_DIR_ENV = "POSTERN_PLUGINS_DIR";
+    /** The environment variable naming the UAPI socket directory. */
+    static final String UAPI_DIR_ENV = "POSTERN_UAPI_DIR";
     /** The data directory when neither --data-dir nor the variable is given. */
     static final String DEFAULT_DATA_DIR = "postern-data";
     /** The configuration file's name in the data directory. */
@@ -56,6 +59,15 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
     Path dataDir;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Interface name for wg (default: the config file's base name, like wg-quick: wg0.conf -> wg0).")
+    String name;
+
+    @Option(names = "--uapi-dir", paramLabel = "DIR",
+            description = "Where to serve WireGuard's userspace API as NAME.sock (default: $" + UAPI_DIR_ENV
+                    + ", else /var/run/wireguard, where wg looks; skipped when that is not writable).")
+    Path uapiDir;
 
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
@@ -103,8 +115,8 @@ final class UpCommand implements Callable<Integer> {
         ConfigWatcher.Reader reader = f -> privateKey == null ? NodeConfig.load(f)
                 : WgQuickConfigParser.parse(f, readPrivateKey(privateKey));
         NodeConfig nodeConfig = reader.read(file);
-        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir(), metricsListen == null ? null
-                : new InetSocketAddress(metricsListen.ip(), metricsListen.port()));
+        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket(file),
+                metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()));
         PosternNode node = gateway.node();
         if (watchConfig) {
             try {
@@ -128,6 +140,8 @@ final class UpCommand implements Callable<Integer> {
         parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
                 .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
                         m.address().getPort())) + MetricsServer.PATH).orElse(""));
+        gateway.uapiSocket().ifPresent(socket -> parent.out.println("wg: " + socket + "  (wg show "
+                + socket.getFileName().toString().replaceFirst("\\.sock$", "") + ")"));
         parent.out.flush();
         stopped.await();
         return 0;
@@ -162,6 +176,44 @@ final class UpCommand implements Callable<Integer> {
         }
         String fromEnv = env.get(PLUGINS_DIR_ENV);
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+    }
+
+    /** @return the interface name: --name, else the config file's base name without {@code .conf} */
+    static String interfaceName(String option, Path configFile) {
+        if (option != null) {
+            return option;
+        }
+        String base = configFile.getFileName().toString();
+        return base.endsWith(".conf") ? base.substring(0, base.length() - ".conf".length()) : base;
+    }
+
+    /**
+     * @return where to serve the UAPI: in --uapi-dir or $POSTERN_UAPI_DIR (which must work), else in
+     *         /var/run/wireguard when it exists writable or can be created; else null, with one line saying why
+     */
+    private Path uapiSocket(Path configFile) {
+        String ifname = interfaceName(name, configFile);
+        if (!UapiServer.INTERFACE_NAME.matcher(ifname).matches()) {
+            throw new ConfigException(configFile.toString(), 0, null, "'" + ifname + "' (from " + (name != null ? "--name"
+                    : "the file's name") + ") is not an interface name wg accepts (1-15 of a-z A-Z 0-9 _ = + . -): "
+                    + "give --name NAME");
+        }
+        Path dir = uapiDir;
+        if (dir == null) {
+            String fromEnv = parent.env.get(UAPI_DIR_ENV);
+            dir = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        }
+        if (dir != null) {
+            return UapiServer.socketFor(dir, ifname);
+        }
+        Path fallback = UapiServer.DEFAULT_DIRECTORY;
+        boolean usable = Files.isDirectory(fallback) ? Files.isWritable(fallback) : Files.isWritable(fallback.getParent());
+        if (!usable) {
+            LOG.info("wg-compatible socket not served: {} is not writable (run as root, or give --uapi-dir); "
+                    + "postern show/set/syncconf use the admin socket", fallback);
+            return null;
+        }
+        return UapiServer.socketFor(fallback, ifname);
     }
 
     private Path dataDir() {

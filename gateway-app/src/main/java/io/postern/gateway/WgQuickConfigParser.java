@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Parses the wg-quick INI format (wg-quick(8), wg(8) "CONFIGURATION FILE FORMAT") into a
  * {@link NodeConfig}: one {@code [Interface]} with {@code PrivateKey}, {@code ListenPort},
  * {@code Address} and Postern's keys ({@code SessionPolicy}, {@code CryptoProvider},
- * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}),
+ * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}, {@code Name}, {@code MTU}),
  * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
  * and {@code PersistentKeepalive}.
@@ -33,7 +33,7 @@ import java.util.function.Function;
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
  * ({@code Address}, {@code AllowedIPs}) take comma-separated values and may repeat. Stricter than
- * wg-quick: an unknown section or key (including wg-quick's {@code DNS}, {@code MTU}, {@code PostUp}…,
+ * wg-quick: an unknown section or key (including wg-quick's {@code DNS}, {@code PostUp}…,
  * which Postern does not act on), a repeated single-valued key, a key without a value and a
  * duplicate peer are errors, so nothing is silently ignored. Without {@code ListenPort} the node
  * binds any free port, as wg does.
@@ -43,6 +43,10 @@ import java.util.function.Function;
  */
 final class WgQuickConfigParser {
     private static final int MAX_PORT = 65535;
+    /** wg-quick's pattern for an interface name (Linux allows 15 characters). */
+    private static final String INTERFACE_NAME = "[A-Za-z0-9_=+.-]{1,15}";
+    private static final int MIN_MTU = 68;
+    private static final int MAX_MTU = 65_535 - 32 - 16;
 
     private enum Section { NONE, INTERFACE, PEER }
 
@@ -53,6 +57,8 @@ final class WgQuickConfigParser {
     private int listenPort;
     private InetAddress listenAddress;
     private InetSocketAddress metricsListen;
+    private String interfaceName;
+    private int mtu;
     private final List<IpPrefix> addresses = new ArrayList<>();
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
@@ -201,6 +207,18 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 metricsListen = metricsListen(line, key, value);
             }
+            case "name" -> {
+                once(interfaceKeysSeen, line, key);
+                if (!value.matches(INTERFACE_NAME)) {
+                    throw new ConfigException(file, line, key, "'" + value + "' is not an interface name "
+                            + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
+                }
+                interfaceName = value;
+            }
+            case "mtu" -> {
+                once(interfaceKeysSeen, line, key);
+                mtu = mtu(line, key, value);
+            }
             case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
@@ -210,7 +228,7 @@ final class WgQuickConfigParser {
             }
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
                     + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
-                    + "MetricsListen");
+                    + "MetricsListen, Name, MTU");
         }
     }
 
@@ -256,7 +274,8 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
         NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress)
-                .metricsListen(metricsListen);
+                .metricsListen(metricsListen).mtu(mtu)
+                .interfaceName(interfaceName != null ? interfaceName : baseName(file));
         addresses.forEach(builder::address);
         plugin("sessionpolicy", builder::sessionPolicy);
         plugin("cryptoprovider", builder::cryptoProvider);
@@ -304,6 +323,21 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, line, key, "'" + value + "' is not a port number (1-" + MAX_PORT + ")");
         }
         return port;
+    }
+
+    /** {@code MTU = 1420}: from the IPv4 minimum (68) to the largest payload one WireGuard message carries. */
+    private int mtu(int line, String key, String value) {
+        int v = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
+        if (v < MIN_MTU || v > MAX_MTU) {
+            throw new ConfigException(file, line, key, "'" + value + "' is not an MTU (" + MIN_MTU + "-" + MAX_MTU + ")");
+        }
+        return v;
+    }
+
+    /** @return the file's name without directory and {@code .conf}: wg-quick's interface name for it */
+    static String baseName(String file) {
+        String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+        return name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
     }
 
     private InetAddress listenAddress(int line, String key, String value) {

@@ -7,7 +7,7 @@ import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionState;
 import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -147,7 +147,7 @@ class PosternNodeTest {
 
     @Test
     void anAllowlistGatewayAdmitsItsConfiguredPeer() throws Exception {
-        KeyPair peerIdentity = X25519.generateKeyPair();
+        StaticKeyPair peerIdentity = X25519.generateKeyPair();
         PosternNode gateway = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK)
                 .peer(PeerConfig.of(peerIdentity.publicKey(), null)).build());
         CapturingHandler captured = new CapturingHandler();

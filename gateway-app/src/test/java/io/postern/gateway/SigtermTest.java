@@ -34,7 +34,7 @@ class SigtermTest {
                 "--module-path", System.getProperty("jdk.module.path"),
                 "--class-path", System.getProperty("java.class.path"),
                 "-m", "io.postern.gateway/io.postern.gateway.Main", "up", "--config", config.toString(),
-                "--data-dir", dataDir.toString()))
+                "--data-dir", dataDir.toString(), "--uapi-dir", dataDir.resolve("run").toString()))
                 .redirectError(dataDir.resolve("stderr.log").toFile())
                 .start();
         try {

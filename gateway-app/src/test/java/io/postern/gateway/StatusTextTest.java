@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.gateway.uapi.AddressText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.postern.net.IpPrefix;

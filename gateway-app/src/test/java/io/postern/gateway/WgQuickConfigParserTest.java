@@ -308,4 +308,34 @@ class WgQuickConfigParserTest {
         assertThat(o.privateKey()).isEqualTo(c.privateKey());
         assertThat(List.of(o.admission(), o.handler())).containsExactly("allowlist", "echo");
     }
+
+    @Test
+    void interfaceNameDefaultsToTheFileBaseNameAsInWgQuickAndMtuToZero() {
+        NodeConfig c = WgQuickConfigParser.parse("/etc/postern/wg0.conf", List.of("[Interface]", "PrivateKey = " + PRIV));
+        assertThat(c.interfaceName()).isEqualTo("wg0");
+        assertThat(c.mtu()).isZero();
+        assertThat(parse("[Interface]\nPrivateKey=" + PRIV + "\n").interfaceName()).isEqualTo("postern");
+    }
+
+    @Test
+    void nameAndMtuForTheTunHandler() {
+        NodeConfig c = parse("[Interface]\nPrivateKey=" + PRIV + "\nName = tun-gw.0\nMTU = 1380\nHandler = tun\n");
+        assertThat(c.interfaceName()).isEqualTo("tun-gw.0");
+        assertThat(c.mtu()).isEqualTo(1380);
+        assertThat(c.toBuilder().build().mtu()).isEqualTo(1380);
+    }
+
+    @Test
+    void badNameAndMtuNameLineAndKey() {
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nName = a-name-that-is-too-long\n")
+                .hasMessage("postern.conf:3: Name: 'a-name-that-is-too-long' is not an interface name "
+                        + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nName = wg/0\n").hasMessageContaining("is not an interface name");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 67\n")
+                .hasMessage("postern.conf:3: MTU: '67' is not an MTU (68-65487)");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 65488\n").hasMessageContaining("is not an MTU");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420x\n").hasMessageContaining("is not an MTU");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420\nMTU = 1280\n")
+                .hasMessage("postern.conf:4: MTU: is set twice in this section (first on line 3)");
+    }
 }

@@ -14,7 +14,7 @@ import io.postern.gateway.wiring.HandlerModule;
 import io.postern.gateway.wiring.IdentityModule;
 import io.postern.gateway.wiring.PolicyModule;
 import io.postern.gateway.wiring.TransportModule;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.SessionPolicy;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class WiringTest {
         assertThat(System.getProperty(Main.GUICE_BYTECODE_GEN)).isEqualTo("DISABLED");
         PluginSelection s = PluginRegistry.load().select(PluginRegistryTest.config()
                 .sessionPolicy("keep-both").admission("open").build());
-        KeyPair identity = s.crypto().x25519().generateKeyPair();
+        StaticKeyPair identity = s.crypto().x25519().generateKeyPair();
         Injector injector = Guice.createInjector(
                 new IdentityModule(identity, Clock.systemUTC()),
                 new CryptoModule(s.crypto(), s.handshakes()),
@@ -47,6 +47,6 @@ class WiringTest {
         assertThat(injector.getInstance(EngineServices.class)).isSameAs(services);
         assertThat(injector.getInstance(Key.get(SessionPolicy.class, Fallback.class)).name())
                 .isEqualTo("reset-on-identity-change");
-        assertThat(injector.getInstance(KeyPair.class)).isSameAs(identity);
+        assertThat(injector.getInstance(StaticKeyPair.class)).isSameAs(identity);
     }
 }

@@ -80,8 +80,8 @@ public interface HandshakeProtocol {
 
     // ---- shared ---------------------------------------------------------------------------
 
-    /** Transport keys of a completed handshake; {@link #destroy()} zeroes them. */
-    interface TransportKeys {
+    /** The two session keys (send, receive) a completed handshake derives; {@link #destroy()} zeroes them. */
+    interface SessionKeys {
         /** @return the key this side sends with */
         AeadKey sending();
 
@@ -110,7 +110,7 @@ public interface HandshakeProtocol {
          * Consumes a handshake response (type 2) for this initiation: verifies its mac1, runs the
          * remaining Diffie-Hellman steps and derives the transport keys.
          */
-        HandshakeResult<TransportKeys> consumeResponse(byte[] msg, int offset, int length);
+        HandshakeResult<SessionKeys> consumeResponse(byte[] msg, int offset, int length);
 
         /** Zeroes the chaining key, hash and ephemeral private key. */
         void destroy();
@@ -145,5 +145,5 @@ public interface HandshakeProtocol {
      * @param message the 92-byte response to send
      * @param keys    the responder's transport keys
      */
-    record Response(byte[] message, TransportKeys keys) {}
+    record Response(byte[] message, SessionKeys keys) {}
 }

@@ -1,6 +1,6 @@
 package io.postern.spi.crypto;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 
 /**
  * Creates the handshake protocol for a local static identity on top of a set of primitives.
@@ -17,5 +17,5 @@ public interface HandshakeProtocolFactory {
      * @param localStatic  this node's static key pair (the responder's S_r, or the initiator's S_i)
      * @return a thread-safe protocol instance bound to that identity
      */
-    HandshakeProtocol create(CryptoProvider primitives, KeyPair localStatic);
+    HandshakeProtocol create(CryptoProvider primitives, StaticKeyPair localStatic);
 }

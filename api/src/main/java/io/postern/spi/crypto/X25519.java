@@ -1,13 +1,13 @@
 package io.postern.spi.crypto;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 
 /** X25519 Diffie-Hellman (RFC 7748). Thread-safe. */
 public interface X25519 {
     /** @return a fresh key pair from a cryptographically strong random source */
-    KeyPair generateKeyPair();
+    StaticKeyPair generateKeyPair();
 
     /** @return the public key of {@code privateKey} (the private key is clamped as RFC 7748 says) */
     PublicKey publicKey(PrivateKey privateKey);

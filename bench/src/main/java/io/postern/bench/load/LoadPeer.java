@@ -3,7 +3,7 @@ package io.postern.bench.load;
 import io.postern.engine.EngineSettings;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.HandlerContext;
@@ -45,7 +45,7 @@ final class LoadPeer implements AutoCloseable {
     /** As above; {@code onEcho} runs on every echo received (on the selector thread). */
     static LoadPeer start(ClassPathPlugins plugins, SelectorLoop loop, InetSocketAddress local, PublicKey gateway,
                           Endpoint gatewayEndpoint, Runnable onFirstEcho, Runnable onEcho) throws IOException {
-        KeyPair identity = plugins.crypto.x25519().generateKeyPair();
+        StaticKeyPair identity = plugins.crypto.x25519().generateKeyPair();
         LoadPeer[] self = new LoadPeer[1];
         PacketHandler handler = new PacketHandler() {
             @Override

@@ -1,6 +1,6 @@
 package io.postern.crypto.bc;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.spi.crypto.X25519;
@@ -16,12 +16,12 @@ final class BouncyCastleX25519 implements X25519 {
     private final SecureRandom random = new SecureRandom();
 
     @Override
-    public KeyPair generateKeyPair() {
+    public StaticKeyPair generateKeyPair() {
         byte[] priv = new byte[LENGTH];
         org.bouncycastle.math.ec.rfc7748.X25519.generatePrivateKey(random, priv);
         try {
             PrivateKey privateKey = PrivateKey.of(priv);
-            return new KeyPair(privateKey, publicKey(privateKey));
+            return new StaticKeyPair(privateKey, publicKey(privateKey));
         } finally {
             Arrays.fill(priv, (byte) 0);
         }

@@ -1,6 +1,6 @@
 package io.postern.crypto.jca;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.spi.crypto.X25519;
@@ -42,7 +42,7 @@ final class JcaX25519 implements X25519 {
     });
 
     @Override
-    public KeyPair generateKeyPair() {
+    public StaticKeyPair generateKeyPair() {
         byte[] scalar;
         try {
             java.security.KeyPair jdk = KeyPairGenerator.getInstance("X25519").generateKeyPair();
@@ -57,7 +57,7 @@ final class JcaX25519 implements X25519 {
         scalar[31] |= 64;
         try {
             PrivateKey privateKey = PrivateKey.of(scalar);
-            return new KeyPair(privateKey, publicKey(privateKey));
+            return new StaticKeyPair(privateKey, publicKey(privateKey));
         } finally {
             Arrays.fill(scalar, (byte) 0);
         }

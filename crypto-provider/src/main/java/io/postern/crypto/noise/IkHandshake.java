@@ -1,6 +1,6 @@
 package io.postern.crypto.noise;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.CryptoProvider;
@@ -40,7 +40,7 @@ final class IkHandshake {
 
     private IkHandshake(CryptoProvider crypto, String protocolName, byte[] prologue, boolean initiator,
                         boolean psk2, byte[] localStaticPrivate, PublicKey localStatic, byte[] remoteStatic,
-                        KeyPair ephemeral, StaticSecret staticSecret) {
+                        StaticKeyPair ephemeral, StaticSecret staticSecret) {
         this.crypto = crypto;
         this.initiator = initiator;
         this.psk2 = psk2;
@@ -63,14 +63,14 @@ final class IkHandshake {
      */
     static IkHandshake initiator(CryptoProvider crypto, String protocolName, byte[] prologue, boolean psk2,
                                  byte[] localStaticPrivate, PublicKey localStatic, PublicKey remoteStatic,
-                                 KeyPair ephemeral, StaticSecret staticSecret) {
+                                 StaticKeyPair ephemeral, StaticSecret staticSecret) {
         return new IkHandshake(crypto, protocolName, prologue, true, psk2, localStaticPrivate, localStatic,
                 remoteStatic.toBytes(), ephemeral, staticSecret);
     }
 
     /** @see #initiator */
     static IkHandshake responder(CryptoProvider crypto, String protocolName, byte[] prologue, boolean psk2,
-                                 byte[] localStaticPrivate, PublicKey localStatic, KeyPair ephemeral,
+                                 byte[] localStaticPrivate, PublicKey localStatic, StaticKeyPair ephemeral,
                                  StaticSecret staticSecret) {
         return new IkHandshake(crypto, protocolName, prologue, false, psk2, localStaticPrivate, localStatic,
                 null, ephemeral, staticSecret);

@@ -1,6 +1,6 @@
 package io.postern.crypto.noise;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -31,7 +31,7 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
     private final CookieChecker cookies;
     private final StaticSecretCache staticSecrets;
 
-    NoiseHandshakeProtocol(CryptoProvider crypto, KeyPair localStatic, InstantSource clock, SecureRandom random) {
+    NoiseHandshakeProtocol(CryptoProvider crypto, StaticKeyPair localStatic, InstantSource clock, SecureRandom random) {
         this.crypto = crypto;
         this.localPrivate = localStatic.privateKey().toBytes();
         this.localPublic = localStatic.publicKey();
@@ -59,7 +59,7 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
         byte[] msg = new byte[HandshakeInitiation.SIZE];
         msg[0] = (byte) MessageType.HANDSHAKE_INITIATION.code();
         LittleEndian.putInt(msg, HandshakeInitiation.SENDER_OFFSET, senderIndex);
-        KeyPair ephemeral = crypto.x25519().generateKeyPair();
+        StaticKeyPair ephemeral = crypto.x25519().generateKeyPair();
         IkHandshake handshake = IkHandshake.initiator(crypto, WireGuardConstruction.CONSTRUCTION,
                 WireGuardConstruction.IDENTIFIER_BYTES, true, localPrivate, localPublic, remoteStatic, ephemeral,
                 staticSecrets);
@@ -107,7 +107,7 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
         if (!MessageMacs.verify(crypto.blake2s(), mac1Key, msg, offset, HandshakeInitiation.MAC1_OFFSET)) {
             return HandshakeResult.failure(HandshakeRejection.MAC1_INVALID);
         }
-        KeyPair ephemeral = crypto.x25519().generateKeyPair();
+        StaticKeyPair ephemeral = crypto.x25519().generateKeyPair();
         IkHandshake handshake = IkHandshake.responder(crypto, WireGuardConstruction.CONSTRUCTION,
                 WireGuardConstruction.IDENTIFIER_BYTES, true, localPrivate, localPublic, ephemeral, staticSecrets);
         ephemeral.privateKey().destroy();
@@ -171,7 +171,7 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
     }
 
     /** @return transport keys from a finished handshake */
-    TransportKeys transportKeys(IkHandshake handshake) {
+    SessionKeys transportKeys(IkHandshake handshake) {
         byte[] send = handshake.sendingKey();
         byte[] receive = handshake.receivingKey();
         try {

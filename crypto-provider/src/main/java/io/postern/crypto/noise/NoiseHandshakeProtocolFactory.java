@@ -1,6 +1,6 @@
 package io.postern.crypto.noise;
 
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
@@ -25,7 +25,7 @@ public final class NoiseHandshakeProtocolFactory implements HandshakeProtocolFac
     }
 
     @Override
-    public HandshakeProtocol create(CryptoProvider primitives, KeyPair localStatic) {
+    public HandshakeProtocol create(CryptoProvider primitives, StaticKeyPair localStatic) {
         return new NoiseHandshakeProtocol(primitives, localStatic, InstantSource.system(), new SecureRandom());
     }
 }

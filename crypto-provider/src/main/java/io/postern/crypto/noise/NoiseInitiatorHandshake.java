@@ -50,7 +50,7 @@ final class NoiseInitiatorHandshake implements HandshakeProtocol.InitiatorHandsh
      * A response naming another receiver index is {@code MALFORMED} too.
      */
     @Override
-    public HandshakeResult<HandshakeProtocol.TransportKeys> consumeResponse(byte[] msg, int offset, int length) {
+    public HandshakeResult<HandshakeProtocol.SessionKeys> consumeResponse(byte[] msg, int offset, int length) {
         if (done || MessageMacs.mac1Offset(msg, offset, length) != HandshakeResponse.MAC1_OFFSET
                 || LittleEndian.getInt(msg, offset + HandshakeResponse.RECEIVER_OFFSET) != senderIndex) {
             return HandshakeResult.failure(HandshakeRejection.MALFORMED);
@@ -63,7 +63,7 @@ final class NoiseInitiatorHandshake implements HandshakeProtocol.InitiatorHandsh
         if (r != null) {
             return HandshakeResult.failure(r);
         }
-        HandshakeProtocol.TransportKeys keys = protocol.transportKeys(handshake);
+        HandshakeProtocol.SessionKeys keys = protocol.transportKeys(handshake);
         destroy();
         return HandshakeResult.success(keys);
     }

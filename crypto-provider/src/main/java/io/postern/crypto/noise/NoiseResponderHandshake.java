@@ -74,7 +74,7 @@ final class NoiseResponderHandshake implements HandshakeProtocol.ResponderHandsh
         byte[] remoteMac1Key = MessageMacs.labelKey(protocol.crypto().blake2s(),
                 WireGuardConstruction.LABEL_MAC1_BYTES, remoteStatic);
         protocol.writeMacs(msg, HandshakeResponse.MAC1_OFFSET, remoteMac1Key, cookie);
-        HandshakeProtocol.TransportKeys keys = protocol.transportKeys(handshake);
+        HandshakeProtocol.SessionKeys keys = protocol.transportKeys(handshake);
         destroy();
         return HandshakeResult.success(new HandshakeProtocol.Response(msg, keys));
     }

@@ -10,4 +10,4 @@ import io.postern.spi.crypto.HandshakeProtocol;
  * @param sending   the key this side sends with
  * @param receiving the key this side receives with
  */
-record NoiseTransportKeys(AeadKey sending, AeadKey receiving) implements HandshakeProtocol.TransportKeys {}
+record NoiseTransportKeys(AeadKey sending, AeadKey receiving) implements HandshakeProtocol.SessionKeys {}

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.postern.crypto.primitive.CounterNonceAeadKey;
 import io.postern.crypto.primitive.VectorFiles;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
@@ -19,7 +19,7 @@ import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.Response;
-import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeRejection;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.CookieReply;
@@ -137,9 +137,9 @@ public abstract class NoiseHandshakeContract {
         }
     }
 
-    private KeyPair keyPair(byte[] privateKey) {
+    private StaticKeyPair keyPair(byte[] privateKey) {
         PrivateKey priv = PrivateKey.of(privateKey);
-        return new KeyPair(priv, provider().x25519().publicKey(priv));
+        return new StaticKeyPair(priv, provider().x25519().publicKey(priv));
     }
 
     @TestFactory
@@ -197,8 +197,8 @@ public abstract class NoiseHandshakeContract {
     // ---- a full exchange ------------------------------------------------------------------------
 
     private final class Pair {
-        final KeyPair initiatorStatic = provider().x25519().generateKeyPair();
-        final KeyPair responderStatic = provider().x25519().generateKeyPair();
+        final StaticKeyPair initiatorStatic = provider().x25519().generateKeyPair();
+        final StaticKeyPair responderStatic = provider().x25519().generateKeyPair();
         final NoiseHandshakeProtocol initiator =
                 new NoiseHandshakeProtocol(provider(), initiatorStatic, clock, new SecureRandom());
         final NoiseHandshakeProtocol responder =
@@ -217,7 +217,7 @@ public abstract class NoiseHandshakeContract {
         ResponderHandshake resp = success(p.responder.consumeInitiation(init.message(), 0, HandshakeInitiation.SIZE));
         Response response = success(resp.respond(PresharedKey.NONE, 0x0a0b0c0d, null));
         assertThat(LittleEndian.getInt(response.message(), HandshakeResponse.RECEIVER_OFFSET)).isEqualTo(0x01020304);
-        TransportKeys keys = success(init.consumeResponse(response.message(), 0, HandshakeResponse.SIZE));
+        SessionKeys keys = success(init.consumeResponse(response.message(), 0, HandshakeResponse.SIZE));
         byte[] ct = new byte[16 + 16];
         assertThat(keys.sending().seal(0, null, new byte[16], 0, 16, ct, 0)).isEqualTo(32);
         assertThat(response.keys().receiving().open(0, null, ct, 0, 32, new byte[16], 0)).isEqualTo(16);
@@ -338,7 +338,7 @@ public abstract class NoiseHandshakeContract {
         remac(p.initiator, lowOrder, HandshakeResponse.MAC1_OFFSET);
         assertThat(consume(init, lowOrder)).isEqualTo(HandshakeRejection.LOW_ORDER_POINT);
         // None of the forgeries changed the handshake: the genuine response completes it.
-        TransportKeys keys = success(init.consumeResponse(msg, 0, msg.length));
+        SessionKeys keys = success(init.consumeResponse(msg, 0, msg.length));
         byte[] ct = new byte[16];
         assertThat(keys.sending().seal(0, null, new byte[0], 0, 0, ct, 0)).isEqualTo(16);
         assertThat(response.keys().receiving().open(0, null, ct, 0, 16, new byte[0], 0)).isZero();
@@ -501,7 +501,7 @@ public abstract class NoiseHandshakeContract {
         InitiatorHandshake init2 = p.initiate(null);
         Response response = success(success(p.responder.consumeInitiation(init2.message(), 0,
                 HandshakeInitiation.SIZE)).respond(PresharedKey.NONE, 2, null));
-        TransportKeys keys = success(init2.consumeResponse(response.message(), 0, HandshakeResponse.SIZE));
+        SessionKeys keys = success(init2.consumeResponse(response.message(), 0, HandshakeResponse.SIZE));
         assertThat(((NoiseInitiatorHandshake) init2).isZeroed()).isTrue();
         byte[] ct = new byte[16];
         response.keys().sending().seal(0, null, new byte[0], 0, 0, ct, 0);

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.postern.crypto.bc.BouncyCastleCryptoProvider;
 import io.postern.crypto.fastest.FastestCryptoProvider;
 import io.postern.crypto.jca.JcaCryptoProvider;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.Response;
-import io.postern.spi.crypto.HandshakeProtocol.TransportKeys;
+import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.HandshakeResponse;
 import io.postern.wire.Parsed;
 import io.postern.wire.Tai64n;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +43,8 @@ class WireGuardHandshakeTest {
     @MethodSource("providerPairs")
     void handshakeThenTransportBothWays(CryptoProvider initiatorCrypto, CryptoProvider responderCrypto) {
         for (PresharedKey psk : List.of(PresharedKey.NONE, PresharedKey.of(filled(7)))) {
-            KeyPair initiatorStatic = initiatorCrypto.x25519().generateKeyPair();
-            KeyPair responderStatic = responderCrypto.x25519().generateKeyPair();
+            StaticKeyPair initiatorStatic = initiatorCrypto.x25519().generateKeyPair();
+            StaticKeyPair responderStatic = responderCrypto.x25519().generateKeyPair();
             HandshakeProtocol initiator = new NoiseHandshakeProtocolFactory().create(initiatorCrypto, initiatorStatic);
             HandshakeProtocol responder = new NoiseHandshakeProtocolFactory().create(responderCrypto, responderStatic);
             byte[] timestamp = Tai64n.of(Instant.now());
@@ -65,8 +65,8 @@ class WireGuardHandshakeTest {
             assertThat(HandshakeResponse.parse(responseMsg, 0, responseMsg.length)).isInstanceOf(Parsed.Ok.class);
             assertThat(initiator.verifyMac1(responseMsg, 0, responseMsg.length)).isTrue();
 
-            TransportKeys initiatorKeys = success(init.consumeResponse(responseMsg, 0, responseMsg.length));
-            TransportKeys responderKeys = response.keys();
+            SessionKeys initiatorKeys = success(init.consumeResponse(responseMsg, 0, responseMsg.length));
+            SessionKeys responderKeys = response.keys();
 
             assertTransport(initiatorKeys, responderKeys, "ping from the initiator");
             assertTransport(responderKeys, initiatorKeys, "pong from the responder");
@@ -103,23 +103,23 @@ class WireGuardHandshakeTest {
         }
     }
 
-    private static void assertTransport(TransportKeys sender, TransportKeys receiver, String text) {
+    private static void assertTransport(SessionKeys sender, SessionKeys receiver, String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         for (long counter = 0; counter < 3; counter++) {
-            int padded = TransportData.paddedLength(payload.length);
+            int padded = DataMessage.paddedLength(payload.length);
             byte[] plain = new byte[padded];
             System.arraycopy(payload, 0, plain, 0, payload.length);
-            byte[] packet = new byte[TransportData.HEADER_SIZE + padded + 16];
-            TransportData.writeHeader(packet, 0, 42, counter);
-            int n = sender.sending().seal(counter, null, plain, 0, padded, packet, TransportData.HEADER_SIZE);
+            byte[] packet = new byte[DataMessage.HEADER_SIZE + padded + 16];
+            DataMessage.writeHeader(packet, 0, 42, counter);
+            int n = sender.sending().seal(counter, null, plain, 0, padded, packet, DataMessage.HEADER_SIZE);
             assertThat(n).isEqualTo(padded + 16);
 
             byte[] opened = new byte[padded];
-            int m = receiver.receiving().open(counter, null, packet, TransportData.HEADER_SIZE, n, opened, 0);
+            int m = receiver.receiving().open(counter, null, packet, DataMessage.HEADER_SIZE, n, opened, 0);
             assertThat(m).isEqualTo(padded);
             assertThat(new String(opened, 0, payload.length, StandardCharsets.UTF_8)).isEqualTo(text);
             // The same packet under the wrong direction's key does not open.
-            assertThat(receiver.sending().open(counter, null, packet, TransportData.HEADER_SIZE, n, opened, 0))
+            assertThat(receiver.sending().open(counter, null, packet, DataMessage.HEADER_SIZE, n, opened, 0))
                     .isEqualTo(-1);
         }
     }

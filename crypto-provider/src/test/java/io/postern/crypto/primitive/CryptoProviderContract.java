@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PrivateKey;
 import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.AeadKey;
@@ -92,8 +92,8 @@ public abstract class CryptoProviderContract {
 
     @Test
     void keyPairsAgree() {
-        KeyPair a = provider().x25519().generateKeyPair();
-        KeyPair b = provider().x25519().generateKeyPair();
+        StaticKeyPair a = provider().x25519().generateKeyPair();
+        StaticKeyPair b = provider().x25519().generateKeyPair();
         assertThat(provider().x25519().publicKey(a.privateKey())).isEqualTo(a.publicKey());
         byte[] ab = new byte[32];
         byte[] ba = new byte[32];

@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.postern.engine.EngineServices;
 import io.postern.engine.SessionEngine;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.spi.Admission;
 import io.postern.spi.PacketHandler;
 import io.postern.spi.SessionPolicy;
@@ -28,7 +28,7 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SessionEngine engine(KeyPair identity, EngineServices services, Clock clock) {
+    SessionEngine engine(StaticKeyPair identity, EngineServices services, Clock clock) {
         return new SessionEngine(identity, services, clock);
     }
 }

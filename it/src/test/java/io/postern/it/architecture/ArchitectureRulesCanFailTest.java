@@ -11,6 +11,7 @@ import io.postern.it.fixture.engine.EngineImpl;
 import io.postern.it.fixture.engine.EngineReachingCrypto;
 import io.postern.it.fixture.engine.EngineThrowingGenericException;
 import io.postern.it.fixture.engine.EngineWithPublicLogger;
+import io.postern.it.fixture.engine.Peer;
 import io.postern.it.fixture.engine.SessionManager;
 import io.postern.it.fixture.gateway.FixtureCliCommand;
 import io.postern.it.fixture.gateway.FixtureGateway;
@@ -20,6 +21,7 @@ import io.postern.it.fixture.key.KeyLoggingThroughSlf4j;
 import io.postern.it.fixture.net.NetSide;
 import io.postern.it.fixture.policy.PolicyInjectedByGuice;
 import io.postern.it.fixture.stray.StrayReachingPolicy;
+import io.postern.it.fixture.transport.TransportCallingNativeCode;
 import io.postern.it.fixture.transport.TransportHashingWithBouncyCastle;
 import io.postern.it.fixture.util.FixtureHelpers;
 import java.util.List;
@@ -69,6 +71,11 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void nativeAccessRuleReportsATransportCallingNativeCode() {
+        assertReports(PosternArchitectureRules.onlyTunHandlerUsesNativeAccess(ROOT), TransportCallingNativeCode.class);
+    }
+
+    @Test
     void cycleRuleReportsTheNetWireCycle() {
         assertReports(PosternArchitectureRules.noPackageCycles(ROOT), NetSide.class);
     }
@@ -103,6 +110,14 @@ class ArchitectureRulesCanFailTest {
         EvaluationResult result = assertReports(PosternArchitectureRules.NO_UTIL_OR_COMMON_PACKAGES,
                 FixtureHelpers.class);
         assertThat(details(result)).anyMatch(d -> d.contains(FixtureShared.class.getName()));
+    }
+
+    @Test
+    void peerFieldsRuleReportsASlotOthersCanWriteButNotAPrivateOne() {
+        EvaluationResult result = assertReports(PosternArchitectureRules.peerSessionFieldsPrivate(ROOT), Peer.class);
+        assertThat(details(result)).anyMatch(d -> d.contains(Peer.class.getName() + ".current"))
+                .noneMatch(d -> d.contains(Peer.class.getName() + ".key"))
+                .noneMatch(d -> d.contains(Peer.class.getName() + ".NEVER"));
     }
 
     private static EvaluationResult assertReports(ArchRule rule, Class<?> culprit) {

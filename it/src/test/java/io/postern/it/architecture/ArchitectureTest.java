@@ -49,6 +49,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTunHandlerUsesNativeAccess() {
+        check(PosternArchitectureRules.ONLY_TUN_HANDLER_USES_NATIVE_ACCESS);
+    }
+
+    @Test
     void noPackageCycles() {
         check(PosternArchitectureRules.NO_PACKAGE_CYCLES);
     }
@@ -76,6 +81,11 @@ class ArchitectureTest {
     @Test
     void noUtilOrCommonPackages() {
         check(PosternArchitectureRules.NO_UTIL_OR_COMMON_PACKAGES);
+    }
+
+    @Test
+    void peerSessionFieldsArePrivate() {
+        check(PosternArchitectureRules.PEER_SESSION_FIELDS_PRIVATE);
     }
 
     private static void check(ArchRule rule) {

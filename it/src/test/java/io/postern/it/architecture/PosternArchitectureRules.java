@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *
  * <p>Packages per module: api = {@code key, net, wire, event, spi}; crypto-provider = {@code crypto};
  * session-policy = {@code policy}; engine = {@code engine}; transport-udp = {@code transport};
- * gateway-app = {@code gateway}.
+ * handler-tun = {@code handler}; gateway-app = {@code gateway}.
  */
 public final class PosternArchitectureRules {
     /** The package root of production code. */
@@ -53,6 +53,9 @@ public final class PosternArchitectureRules {
 
     /** Only gateway-app uses Guice or jakarta.inject. */
     public static final ArchRule ONLY_GATEWAY_USES_DEPENDENCY_INJECTION = onlyGatewayUsesDependencyInjection(ROOT);
+
+    /** Only handler-tun calls native code (java.lang.foreign): the one module the launchers grant native access. */
+    public static final ArchRule ONLY_TUN_HANDLER_USES_NATIVE_ACCESS = onlyTunHandlerUsesNativeAccess(ROOT);
 
     /** Nothing outside crypto-provider touches Bouncy Castle. */
     public static final ArchRule ONLY_CRYPTO_USES_BOUNCY_CASTLE = onlyCryptoUsesBouncyCastle(ROOT);
@@ -85,6 +88,9 @@ public final class PosternArchitectureRules {
             .should().resideInAnyPackage("..util..", "..utils..", "..common..")
             .because("a grab-bag package hides what its classes are for: put each one beside the concept it serves");
 
+    /** A peer's session state (keypair slots, handshake state, timers) is private to the class that owns it. */
+    public static final ArchRule PEER_SESSION_FIELDS_PRIVATE = peerSessionFieldsPrivate(ROOT);
+
     private PosternArchitectureRules() {}
 
     static String[] apiPackages(String root) {
@@ -107,6 +113,10 @@ public final class PosternArchitectureRules {
         return root + ".transport..";
     }
 
+    static String handler(String root) {
+        return root + ".handler..";
+    }
+
     static String gateway(String root) {
         return root + ".gateway..";
     }
@@ -125,6 +135,7 @@ public final class PosternArchitectureRules {
                 .whereLayer("session-policy").mayOnlyAccessLayers("api")
                 .whereLayer("engine").mayOnlyAccessLayers("api")
                 .whereLayer("transport-udp").mayOnlyAccessLayers("api")
+                .whereLayer("handler-tun").mayOnlyAccessLayers("api")
                 .because("the engine reaches crypto, policies and transports only through the SPIs, so each "
                         + "implementation can be replaced (or tested) without touching the others");
     }
@@ -135,6 +146,7 @@ public final class PosternArchitectureRules {
                 .whereLayer("session-policy").mayOnlyBeAccessedByLayers("gateway-app")
                 .whereLayer("engine").mayOnlyBeAccessedByLayers("gateway-app")
                 .whereLayer("transport-udp").mayOnlyBeAccessedByLayers("gateway-app")
+                .whereLayer("handler-tun").mayOnlyBeAccessedByLayers("gateway-app")
                 .because("gateway-app is the composition root: the only place that knows which implementations "
                         + "exist and wires them together");
     }
@@ -146,6 +158,8 @@ public final class PosternArchitectureRules {
                 .layer("session-policy").definedBy(policy(root))
                 .layer("engine").definedBy(engine(root))
                 .layer("transport-udp").definedBy(transport(root))
+                // optional: the fixtures have no handler module
+                .optionalLayer("handler-tun").definedBy(handler(root))
                 .layer("gateway-app").definedBy(gateway(root))
                 // a class of io.postern outside every module's packages would escape all layer rules
                 .ensureAllClassesAreContainedInArchitectureIgnoring(not(resideInAPackage(root + "..")));
@@ -159,6 +173,13 @@ public final class PosternArchitectureRules {
                         + "container on every user of the engine or a plugin");
     }
 
+    static ArchRule onlyTunHandlerUsesNativeAccess(String root) {
+        return noClasses().that().resideOutsideOfPackage(handler(root))
+                .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
+                .because("native calls bypass the JVM's safety: they stay in the one module the launchers start with "
+                        + "--enable-native-access=io.postern.handler.tun, so no other module gains the right by accident");
+    }
+
     static ArchRule onlyCryptoUsesBouncyCastle(String root) {
         return noClasses().that().resideOutsideOfPackage(crypto(root))
                 .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
@@ -170,6 +191,21 @@ public final class PosternArchitectureRules {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles()
                 .because("a cycle between packages makes them one package in all but name: neither can be "
                         + "understood, tested or moved alone");
+    }
+
+    /**
+     * The engine's {@code Peer} and {@code PeerTimers} keep every instance field private: keypair
+     * slots change only through the peer's transitions, deadlines only through the timer events.
+     */
+    static ArchRule peerSessionFieldsPrivate(String root) {
+        return fields().that().areDeclaredInClassesThat(DescribedPredicate.describe(
+                        "are " + root + ".engine.Peer or " + root + ".engine.PeerTimers",
+                        c -> c.getName().equals(root + ".engine.Peer") || c.getName().equals(root + ".engine.PeerTimers")))
+                .and().areNotStatic()
+                .should().bePrivate()
+                .because("when other classes write a peer's keypair slots or deadlines, the next person to change "
+                        + "a rotation or a timer must find every one of them; the owner's transitions and timer "
+                        + "events are the one place");
     }
 
     static ArchRule noStandardStreamsOutsideCli(String root) {

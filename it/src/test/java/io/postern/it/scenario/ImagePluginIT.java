@@ -89,7 +89,8 @@ class ImagePluginIT {
     }
 
     private ImageProcess startGateway(Path config, String logName) {
-        return ImageProcess.start(dir.resolve(logName), Map.of("POSTERN_LOG_LEVEL", "DEBUG", "POSTERN_DATA_DIR", dir.toString()),
+        return ImageProcess.start(dir.resolve(logName), Map.of("POSTERN_LOG_LEVEL", "DEBUG", "POSTERN_DATA_DIR", dir.toString(),
+                        "POSTERN_UAPI_DIR", dir.resolve("run").toString()),
                 "up", "--config", config.toString(), "--plugins", plugins.toString());
     }
 

@@ -4,7 +4,7 @@ import io.postern.engine.EngineSettings;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.engine.SessionState;
-import io.postern.key.KeyPair;
+import io.postern.key.StaticKeyPair;
 import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -139,7 +139,7 @@ final class SharedLoopPeers implements AutoCloseable {
      *         open admission admits
      */
     byte[] freshInitiation() {
-        KeyPair k = crypto.x25519().generateKeyPair();
+        StaticKeyPair k = crypto.x25519().generateKeyPair();
         HandshakeResult<HandshakeProtocol.InitiatorHandshake> r = handshakes.create(crypto, k)
                 .initiate(gatewayKey, PresharedKey.NONE, 1, Tai64n.of(java.time.Instant.now()), null);
         HandshakeProtocol.InitiatorHandshake h = ((HandshakeResult.Success<HandshakeProtocol.InitiatorHandshake>) r)

@@ -12,7 +12,7 @@ import io.postern.spi.GatewayEvent;
 import io.postern.gateway.PosternNode;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.MessageType;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -101,7 +101,7 @@ class SpoofResistanceIT {
             return d;
         });
         sent += send(relay, engine, DropReason.WIRE_TRANSPORT_TOO_SHORT, 500, i -> {
-            byte[] d = bytes(4 + random.nextInt(TransportData.MIN_SIZE - 4));
+            byte[] d = bytes(4 + random.nextInt(DataMessage.MIN_SIZE - 4));
             header(d, MessageType.TRANSPORT_DATA);
             return d;
         });
@@ -111,7 +111,7 @@ class SpoofResistanceIT {
             return d;
         });
         sent += send(relay, engine, DropReason.UNKNOWN_RECEIVER_INDEX, 1_000, i -> {
-            byte[] d = bytes(TransportData.MIN_SIZE + 16);
+            byte[] d = bytes(DataMessage.MIN_SIZE + 16);
             header(d, MessageType.TRANSPORT_DATA);
             if (java.util.Arrays.equals(d, 4, 8, aReceiverIndex, 0, 4)) {
                 d[4] ^= 1;
@@ -119,7 +119,7 @@ class SpoofResistanceIT {
             return d;
         });
         sent += send(relay, engine, DropReason.DECRYPT_FAILED, 1_000, i -> {
-            byte[] d = bytes(TransportData.MIN_SIZE + 16);
+            byte[] d = bytes(DataMessage.MIN_SIZE + 16);
             header(d, MessageType.TRANSPORT_DATA);
             System.arraycopy(aReceiverIndex, 0, d, 4, 4);
             long counter = 1_000_000L + i; // ahead of the replay window: only authentication can reject it

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link AeadKey} instances are not thread-safe: each key is used only while holding its own
  * monitor, and {@link #destroy()} takes the same monitors, so a packet never runs on a zeroed key.
  */
-final class Keypair {
+final class SessionKeyPair {
     final Peer peer;
     final int localIndex;
     final int remoteIndex;
@@ -35,7 +35,7 @@ final class Keypair {
     /** "On confirmation, evict {@code incumbent}'s session bound to {@code endpoint}." */
     record EvictionMark(Peer incumbent, Endpoint endpoint) {}
 
-    Keypair(Peer peer, AeadKey sendKey, AeadKey receiveKey, int localIndex, int remoteIndex, long createdMillis,
+    SessionKeyPair(Peer peer, AeadKey sendKey, AeadKey receiveKey, int localIndex, int remoteIndex, long createdMillis,
             boolean initiator, EvictionMark evictOnConfirmation) {
         this.peer = peer;
         this.sendKey = sendKey;

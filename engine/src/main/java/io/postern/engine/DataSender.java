@@ -1,8 +1,7 @@
 package io.postern.engine;
 
 import io.postern.net.Endpoint;
-import io.postern.wire.TransportData;
-import java.util.ArrayList;
+import io.postern.wire.DataMessage;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,13 +11,9 @@ import java.util.List;
  * counter. Without a usable keypair the payload is staged (bounded, oldest dropped) and a
  * handshake is started. An initiator rekeys on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES.
  */
-final class TransportSender {
+final class DataSender {
     private static final byte[] EMPTY = new byte[0];
     private static final long REKEY_AFTER_TIME = ProtocolConstants.REKEY_AFTER_TIME.toMillis();
-    private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
-    private static final long NEW_HANDSHAKE_AFTER = ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA.toMillis();
-    private static final long NEW_HANDSHAKE_AFTER_RESPONDER =
-            ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER.toMillis();
     /** One datagram's worth of output per sending thread: the data path allocates nothing per packet. */
     private static final ThreadLocal<byte[]> SCRATCH =
             ThreadLocal.withInitial(() -> new byte[ProtocolConstants.SCRATCH_SIZE]);
@@ -32,7 +27,7 @@ final class TransportSender {
     private final EngineState s;
     private final HandshakeInitiator initiator;
 
-    TransportSender(EngineState state, HandshakeInitiator initiator) {
+    DataSender(EngineState state, HandshakeInitiator initiator) {
         this.s = state;
         this.initiator = initiator;
     }
@@ -43,12 +38,12 @@ final class TransportSender {
      * @return whether it was sent or staged for sending once a handshake completes
      */
     boolean send(Peer peer, byte[] buf, int off, int len) {
-        if (len < 0 || len > ProtocolConstants.MAX_PAYLOAD || peer.removed) {
+        if (len < 0 || len > ProtocolConstants.MAX_PAYLOAD || peer.removed()) {
             return false;
         }
         long now = s.now();
-        Keypair kp = peer.sendableKeypair(now);
-        Endpoint to = peer.endpoint;
+        SessionKeyPair kp = peer.sendableKeypair(now);
+        Endpoint to = peer.endpoint();
         if (kp == null || to == null) {
             return stage(peer, buf, off, len);
         }
@@ -57,28 +52,28 @@ final class TransportSender {
             return stage(peer, buf, off, len);
         }
         byte[] out = SCRATCH.get();
-        int padded = TransportData.paddedLength(len);
-        TransportData.writeHeader(out, 0, kp.remoteIndex, counter);
+        int padded = DataMessage.paddedLength(len);
+        DataMessage.writeHeader(out, 0, kp.remoteIndex, counter);
         byte[] plain = PLAIN.get();
         System.arraycopy(buf, off, plain, 0, len);
         Arrays.fill(plain, len, padded, (byte) 0);
-        int sealed = kp.seal(counter, plain, 0, padded, out, TransportData.HEADER_SIZE);
+        int sealed = kp.seal(counter, plain, 0, padded, out, DataMessage.HEADER_SIZE);
         if (sealed < 0) {
             return stage(peer, buf, off, len); // destroyed meanwhile
         }
-        int total = TransportData.HEADER_SIZE + sealed;
+        int total = DataMessage.HEADER_SIZE + sealed;
         // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake.
         // Armed BEFORE transmitting: on loopback the answer can be received (and disarm it) before
         // transmit returns, and arming afterwards would then start a needless handshake 5 s later.
-        peer.lastSentMillis = now;
-        peer.keepaliveDeadline = Peer.UNARMED;
-        if (len > 0 && peer.newHandshakeDeadline == Peer.UNARMED) {
-            long wait = kp.initiator ? NEW_HANDSHAKE_AFTER : NEW_HANDSHAKE_AFTER_RESPONDER;
-            peer.newHandshakeDeadline = now + wait + s.jitterMillis();
+        PeerTimers timers = peer.timers();
+        timers.anyAuthenticatedPacketTraversal(now);
+        timers.anyAuthenticatedPacketSent();
+        if (len > 0) {
+            timers.dataSent(now, kp.initiator);
         }
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
-            peer.txBytes.add(total);
+            peer.countSent(total);
             s.bytesSent.add(total);
             s.packetsSent.increment();
         }
@@ -96,7 +91,7 @@ final class TransportSender {
 
     /** After our handshake completed: sends the staged packets, or else a keepalive to confirm the keys. */
     void sendStagedOrKeepalive(Peer peer) {
-        List<byte[]> packets = drain(peer);
+        List<byte[]> packets = peer.drainStaged();
         if (packets.isEmpty()) {
             sendKeepalive(peer);
         } else {
@@ -108,19 +103,8 @@ final class TransportSender {
 
     /** Sends the staged packets, if any (after a responder keypair was confirmed). */
     void sendStaged(Peer peer) {
-        for (byte[] p : drain(peer)) {
+        for (byte[] p : peer.drainStaged()) {
             send(peer, p, 0, p.length);
-        }
-    }
-
-    private List<byte[]> drain(Peer peer) {
-        synchronized (peer) {
-            if (peer.staged.isEmpty()) {
-                return List.of();
-            }
-            List<byte[]> out = new ArrayList<>(peer.staged);
-            peer.staged.clear();
-            return out;
         }
     }
 
@@ -128,15 +112,11 @@ final class TransportSender {
         int max = s.settings.maxStagedPackets();
         boolean awaitingConfirmation;
         synchronized (peer) {
-            if (peer.removed || max == 0) {
+            if (peer.removed() || max == 0) {
                 return false;
             }
-            while (peer.staged.size() >= max) {
-                peer.staged.pollFirst();
-            }
-            peer.staged.addLast(Arrays.copyOfRange(buf, off, off + len));
-            Keypair n = peer.next;
-            awaitingConfirmation = n != null && n.isYoungerThan(REJECT_AFTER_TIME, s.now());
+            peer.stage(Arrays.copyOfRange(buf, off, off + len), max);
+            awaitingConfirmation = peer.awaitingConfirmation(s.now());
         }
         // a responder keypair about to be confirmed will carry them; otherwise start a handshake
         if (!awaitingConfirmation) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * @param privateKey the private key
  * @param publicKey  the public key derived from it
  */
-public record KeyPair(PrivateKey privateKey, PublicKey publicKey) {
-    public KeyPair {
+public record StaticKeyPair(PrivateKey privateKey, PublicKey publicKey) {
+    public StaticKeyPair {
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(publicKey, "publicKey");
     }

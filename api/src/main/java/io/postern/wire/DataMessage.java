@@ -1,8 +1,9 @@
 package io.postern.wire;
 
 /**
- * Transport data, type 4: type/reserved 4, receiver 4, counter 8 (LE), then the encrypted payload
- * (payload zero-padded to a multiple of 16, plus the 16-byte tag; an empty payload is a keepalive).
+ * A data message (the paper's "transport data message", {@link MessageType#TRANSPORT_DATA}, type 4):
+ * type/reserved 4, receiver 4, counter 8 (LE), then the encrypted payload (payload zero-padded to
+ * a multiple of 16, plus the 16-byte tag; an empty payload is a keepalive).
  *
  * <p>This is a <em>view</em>: it refers to the caller's buffer without copying (the hot path), so
  * it is valid only while that buffer is.
@@ -13,7 +14,7 @@ package io.postern.wire;
  * @param receiver         the receiver index
  * @param counter          the nonce counter (unsigned 64-bit)
  */
-public record TransportData(byte[] buffer, int offset, int length, int receiver, long counter) implements WireMessage {
+public record DataMessage(byte[] buffer, int offset, int length, int receiver, long counter) implements WireMessage {
     /** Header size in bytes. */
     public static final int HEADER_SIZE = 16;
     /** Smallest message: header plus an authentication tag (a keepalive). */
@@ -26,12 +27,12 @@ public record TransportData(byte[] buffer, int offset, int length, int receiver,
     public static final int PADDING_MULTIPLE = 16;
 
     /** Parses a datagram as transport data without copying it. */
-    public static Parsed<TransportData> parse(byte[] buf, int offset, int length) {
+    public static Parsed<DataMessage> parse(byte[] buf, int offset, int length) {
         WireRejection r = WireCodec.checkHeader(buf, offset, length, MessageType.TRANSPORT_DATA, -1);
         if (r != null) {
             return r.rejected();
         }
-        return new Parsed.Ok<>(new TransportData(buf, offset, length,
+        return new Parsed.Ok<>(new DataMessage(buf, offset, length,
                 LittleEndian.getInt(buf, offset + RECEIVER_OFFSET),
                 LittleEndian.getLong(buf, offset + COUNTER_OFFSET)));
     }
@@ -68,7 +69,7 @@ public record TransportData(byte[] buffer, int offset, int length, int receiver,
 
     @Override
     public String toString() {
-        return "TransportData[receiver=" + String.format("%08x", receiver) + ", counter="
+        return "DataMessage[receiver=" + String.format("%08x", receiver) + ", counter="
                 + Long.toUnsignedString(counter) + ", length=" + length + "]";
     }
 }

@@ -1,4 +1,4 @@
-package io.postern.gateway;
+package io.postern.gateway.uapi;
 
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
@@ -9,22 +9,22 @@ import java.net.InetAddress;
  * Writes addresses as operators read them (and as {@code wg show} prints them): IPv6 in the RFC 5952
  * canonical form, {@code fd00::4} rather than the JDK's {@code fd00:0:0:0:0:0:0:4}.
  */
-final class AddressText {
+public final class AddressText {
     private AddressText() {}
 
     /** @return {@code 10.0.0.2/32}, {@code fd00::4/128} */
-    static String of(IpPrefix prefix) {
+    public static String of(IpPrefix prefix) {
         return of(prefix.address()) + "/" + prefix.length();
     }
 
     /** @return {@code 127.0.0.1:51820}, {@code [::1]:51820} */
-    static String of(Endpoint endpoint) {
+    public static String of(Endpoint endpoint) {
         InetAddress ip = endpoint.ip();
         return (ip instanceof Inet6Address ? "[" + of(ip) + "]" : of(ip)) + ":" + endpoint.port();
     }
 
     /** RFC 5952 section 4: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
-    static String of(InetAddress ip) {
+    public static String of(InetAddress ip) {
         if (!(ip instanceof Inet6Address)) {
             return ip.getHostAddress();
         }

@@ -4,7 +4,7 @@ import io.postern.event.DropReason;
 import io.postern.spi.GatewayEvent;
 import io.postern.net.Endpoint;
 import io.postern.spi.HandlerContext;
-import io.postern.wire.TransportData;
+import io.postern.wire.DataMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
  * pending eviction runs), roaming to the packet's source, counters and the packet handler.
  * A packet that fails any step is dropped and counted and changes nothing.
  */
-final class TransportReceiver {
-    private static final Logger LOG = LoggerFactory.getLogger(TransportReceiver.class);
+final class DataReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(DataReceiver.class);
     private static final long REJECT_AFTER_TIME = ProtocolConstants.REJECT_AFTER_TIME.toMillis();
-    private static final long KEEPALIVE_TIMEOUT = ProtocolConstants.KEEPALIVE_TIMEOUT.toMillis();
     private static final long REKEY_ON_RECEIVE = ProtocolConstants.REKEY_ON_RECEIVE_AFTER_TIME.toMillis();
     /** One decrypted datagram per receiving thread: the data path allocates nothing per packet. */
     private static final ThreadLocal<byte[]> SCRATCH =
@@ -26,11 +25,11 @@ final class TransportReceiver {
 
     private final EngineState s;
     private final HandshakeInitiator initiator;
-    private final TransportSender sender;
+    private final DataSender sender;
     private final SessionTeardown teardown;
     private final HandlerContext context;
 
-    TransportReceiver(EngineState state, HandshakeInitiator initiator, TransportSender sender,
+    DataReceiver(EngineState state, HandshakeInitiator initiator, DataSender sender,
                       SessionTeardown teardown, HandlerContext context) {
         this.s = state;
         this.initiator = initiator;
@@ -43,10 +42,10 @@ final class TransportReceiver {
      * Transport data whose header is valid ({@code buffer[offset, offset+datagramLength)} is the
      * whole datagram; the receiver index and counter are read from it).
      */
-    void onTransport(Endpoint source, byte[] buffer, int offset, int datagramLength, int receiverIndex,
+    void onData(Endpoint source, byte[] buffer, int offset, int datagramLength, int receiverIndex,
                      long counter) {
         IndexTable.Entry entry = s.indices.lookup(receiverIndex);
-        Keypair kp = entry == null ? null : entry.keypair;
+        SessionKeyPair kp = entry == null ? null : entry.keypair;
         if (kp == null || kp.isDestroyed()) {
             s.drop(DropReason.UNKNOWN_RECEIVER_INDEX, source);
             return;
@@ -58,8 +57,8 @@ final class TransportReceiver {
             return;
         }
         byte[] plain = SCRATCH.get();
-        int length = kp.open(counter, buffer, offset + TransportData.HEADER_SIZE,
-                datagramLength - TransportData.HEADER_SIZE, plain, 0);
+        int length = kp.open(counter, buffer, offset + DataMessage.HEADER_SIZE,
+                datagramLength - DataMessage.HEADER_SIZE, plain, 0);
         if (length < 0) {
             s.drop(DropReason.DECRYPT_FAILED, source);
             return;
@@ -70,13 +69,12 @@ final class TransportReceiver {
         }
         // authenticated from here on
         Peer peer = kp.peer;
-        boolean confirmed = peer.next == kp && confirm(peer, kp, source, now);
-        if (!source.equals(peer.endpoint) || s.bindings.peerAt(source) != peer) {
+        boolean confirmed = peer.isNext(kp) && confirm(peer, kp, source, now);
+        if (!source.equals(peer.endpoint()) || s.bindings.peerAt(source) != peer) {
             roam(peer, kp, source);
         }
-        peer.lastAuthenticatedMillis = now;
-        peer.newHandshakeDeadline = Peer.UNARMED;
-        peer.rxBytes.add(datagramLength);
+        peer.timers().anyAuthenticatedPacketReceived(now);
+        peer.countReceived(datagramLength);
         s.bytesReceived.add(datagramLength);
         s.packetsReceived.increment();
         if (confirmed) {
@@ -85,14 +83,12 @@ final class TransportReceiver {
         if (length == 0) {
             return; // keepalive
         }
-        if (peer.keepaliveDeadline == Peer.UNARMED) {
-            peer.keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
-        }
-        if (kp.initiator && peer.current == kp && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
+        peer.timers().dataReceived(now);
+        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
             initiator.initiateIfIdle(peer); // wireguard-go keepKeyFreshReceiving
         }
         try {
-            s.services.handler().onPacket(peer.key, plain, 0, length, context);
+            s.services.handler().onPacket(peer.key(), plain, 0, length, context);
         } catch (Throwable t) {
             // a handler failing on every packet must not log every packet: the drop's log line is rate-limited
             s.drop(DropReason.HANDLER_REJECTED, source, t);
@@ -103,23 +99,15 @@ final class TransportReceiver {
      * Key confirmation: the responder's "next" keypair received its first packet and becomes
      * current; a pending eviction of the incumbent at that endpoint runs now (before the rebinding).
      */
-    private boolean confirm(Peer peer, Keypair kp, Endpoint source, long now) {
-        synchronized (peer) {
-            if (peer.next != kp || peer.removed) {
-                return false;
-            }
-            Keypair oldPrevious = peer.previous;
-            peer.previous = peer.current;
-            peer.current = kp;
-            peer.next = null;
-            s.halfOpen.settled(peer);
-            s.discard(oldPrevious);
+    private boolean confirm(Peer peer, SessionKeyPair kp, Endpoint source, long now) {
+        if (!peer.confirm(kp)) {
+            return false;
         }
         s.sessionsConfirmed.increment();
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
-        s.emit(new GatewayEvent.SessionConfirmed(peer.key, source, EngineState.instant(now)));
-        Keypair.EvictionMark mark = kp.evictOnConfirmation;
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
+        SessionKeyPair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
             teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
         }
@@ -127,14 +115,12 @@ final class TransportReceiver {
     }
 
     /** Roaming: the peer's endpoint follows its authenticated packets, and the endpoint binding with it. */
-    private void roam(Peer peer, Keypair kp, Endpoint source) {
+    private void roam(Peer peer, SessionKeyPair kp, Endpoint source) {
         synchronized (peer) {
-            if (peer.removed || kp.isDestroyed()) {
+            if (peer.removed() || kp.isDestroyed()) {
                 return;
             }
-            Endpoint previous = peer.endpoint;
-            peer.endpoint = source;
-            s.bindings.bind(source, peer, previous);
+            Endpoint previous = peer.moveTo(source, s.bindings);
             if (previous != null && !previous.equals(source)) {
                 LOG.debug("{} roamed from {} to {}", peer, previous, source);
             }
