@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.postern.engine.PeerConfig;
 import io.postern.gateway.NodeConfig;
 import io.postern.gateway.PosternNode;
+import io.postern.it.netns.HttpProbe;
 import io.postern.it.netns.IcmpEcho;
 import io.postern.it.netns.NetnsLab;
 import io.postern.it.netns.WgKeys;
@@ -18,7 +19,6 @@ import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,18 +194,7 @@ class ContainerImageIT {
     }
 
     private static String probe(String path, int port) {
-        try {
-            var c = (java.net.HttpURLConnection) URI.create("http://" + POD_IP + ":" + port + path).toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(2000);
-            try {
-                return Integer.toString(c.getResponseCode());
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return "down";
-        }
+        return HttpProbe.status(POD_IP, port, path);
     }
 
     private static String read(Path log) throws IOException {
