@@ -16,4 +16,4 @@ if [[ $# -lt 1 ]]; then
 fi
 main="$1"
 shift
-exec "$java_bin" ${LOAD_JAVA_OPTS:--Xms1g -Xmx1g} -cp "$jar" "io.postern.bench.load.$main" "$@"
+exec "$java_bin" ${LOAD_JAVA_OPTS:--Xms1g -Xmx1g} --enable-native-access=ALL-UNNAMED -cp "$jar" "io.postern.bench.load.$main" "$@"

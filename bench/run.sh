@@ -8,4 +8,4 @@ if [[ ! -f "$jar" ]]; then
   exit 1
 fi
 java_bin="$("$here/../.mvn/find-jdk25")/bin/java" # the same JDK finder as ./mvnw and ./postern
-exec "$java_bin" -jar "$jar" "$@"
+exec "$java_bin" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"

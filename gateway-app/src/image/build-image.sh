@@ -6,6 +6,7 @@
 # TARGET_DIR/image is a jlink runtime holding only the modules the gateway needs, plus:
 #   bin/postern   the launcher (this directory's bin/postern)
 #   plugins/      third-party plugin jars (empty; see examples/policy-plugin)
+#   lib/postern.aot  the AOT cache of a training run (JDK 25, JEP 483/514/515; skipped with POSTERN_AOT=0)
 # jlink's module path: TARGET_DIR/image-modules first (Guice and aopalliance with the descriptors
 # moditect added), then the gateway-app jar and TARGET_DIR/lib (its runtime dependencies).
 set -euo pipefail
@@ -36,4 +37,23 @@ fi
 install -m 0755 "$here/bin/postern" "$image/bin/postern"
 mkdir -p "$image/plugins"
 cp "$here/plugins/README.txt" "$image/plugins/README.txt"
+# The AOT cache: one training run of the image itself (io.postern.gateway.AotTraining: `postern up` on
+# 127.0.0.1 plus client nodes on loopback doing handshakes, pings and restarts with new keys; it ends by
+# itself within 60 s, and `timeout` bounds the whole step including the cache assembly the JVM does at
+# exit). The cache holds the classes that run loaded and linked and its method profiles, so the gateway
+# starts and answers its first handshakes without redoing that work; bin/postern uses it when present.
+# A failed training leaves no cache (the image works without one, only slower to warm up).
+if [ "${POSTERN_AOT:-1}" != 0 ]; then
+  aot="$image/lib/postern.aot" log="$target/aot-training.log"
+  if timeout 300 env -u JAVA_TOOL_OPTIONS -u JAVA_OPTS -u JDK_JAVA_OPTIONS "$image/bin/java" \
+        -XX:AOTCacheOutput="$aot" --enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux \
+        -Dguice_bytecode_gen_option=DISABLED \
+        -m io.postern.gateway/io.postern.gateway.AotTraining >"$log" 2>&1 && [ -s "$aot" ]; then
+    echo "postern image: AOT cache $(du -m "$aot" | cut -f1) MB (training log: $log)"
+  else
+    rm -f "$aot"
+    echo "build-image: the AOT training run failed; the image has no AOT cache. Last lines of $log:" >&2
+    tail -n 20 "$log" >&2 || true
+  fi
+fi
 echo "postern image: $image ($(du -sm "$image" | cut -f1) MB)"

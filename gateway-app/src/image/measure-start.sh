@@ -19,6 +19,8 @@ for i in $(seq 0 "$n"); do
   end=$(date +%s%N)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   [ "$i" -eq 0 ] || times+=($(( (end - start) / 1000000 )))
+  # after the first run wrote the configuration: a port of its own (51820 may be taken on a shared machine)
+  [ "$i" -eq 0 ] && sed -i "s/^ListenPort = .*/ListenPort = $(( 40000 + RANDOM % 20000 ))/" "$work/postern.conf"
 done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 echo "runs (ms): ${times[*]}"

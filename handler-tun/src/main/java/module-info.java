@@ -2,8 +2,8 @@
  * The {@code tun} {@link io.postern.spi.PacketHandler}: a Linux kernel TUN interface, so peers reach
  * the network behind the gateway through plain kernel routing. Its system calls ({@code open},
  * {@code ioctl(TUNSETIFF)}, {@code read}, {@code write}, {@code poll}) go through the Foreign Function
- * &amp; Memory API: no JNI, no native library. The one module of Postern that needs
- * {@code --enable-native-access}. Exports nothing.
+ * &amp; Memory API: no JNI, no native library. One of the two modules of Postern
+ * the launchers grant {@code --enable-native-access} (with transport-udp-linux). Exports nothing.
  */
 module io.postern.handler.tun {
     requires io.postern.api;

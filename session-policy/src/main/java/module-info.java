@@ -6,7 +6,6 @@
  */
 module io.postern.policy {
     requires io.postern.api;
-    requires org.slf4j;
 
     provides io.postern.spi.SessionPolicy with
             io.postern.policy.ResetOnIdentityChangePolicy,

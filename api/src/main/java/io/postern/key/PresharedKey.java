@@ -3,7 +3,7 @@ package io.postern.key;
 import java.util.Arrays;
 
 /**
- * WireGuard's optional symmetric key Q mixed into the handshake (PROTOCOL.md: 32 zero bytes when
+ * WireGuard's optional symmetric key Q mixed into the handshake (docs/protocol.md: 32 zero bytes when
  * none is configured). Never printed.
  */
 public final class PresharedKey {

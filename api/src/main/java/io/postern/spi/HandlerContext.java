@@ -14,7 +14,11 @@ public interface HandlerContext {
      * Encrypts and sends {@code buffer[offset, offset+length)} to {@code peer} over its current
      * session. The buffer may be reused as soon as this returns.
      *
-     * @return {@code false} (and counted) when the peer has no usable session
+     * Without a usable session the engine stages the payload (bounded, oldest dropped first), starts
+     * a handshake and sends it when the handshake completes; that counts as sent.
+     *
+     * @return {@code true} when sent or staged; {@code false} for an unknown peer, a payload too
+     *         large, or a transport that refused the datagram
      */
     boolean send(PublicKey peer, byte[] buffer, int offset, int length);
 

@@ -14,9 +14,10 @@ package io.postern.spi;
  * <ul>
  *   <li>a public no-argument constructor; {@link java.util.ServiceLoader} creates one instance,
  *       shared by all receive threads: it must be thread-safe;</li>
- *   <li>{@link #onIdentityChange} runs on a packet-processing thread: return quickly (under a
- *       millisecond), never block or do I/O. A policy that throws or returns {@code null} is
- *       treated as a fault: the gateway logs it, counts it and applies its default policy;</li>
+ *   <li>{@link #onIdentityChange} runs on the engine's handshake worker, in the middle of answering
+ *       a handshake: return quickly, never block or do I/O. The gateway gives each decision a time
+ *       budget; a policy that exceeds it, throws or returns {@code null} is treated as a fault:
+ *       the gateway logs it, counts it and applies its default policy;</li>
  *   <li>{@link #name()} is stable across releases: configuration files name it
  *       ({@code SessionPolicy = reset-on-identity-change}).</li>
  * </ul>

@@ -31,7 +31,7 @@ public interface Transport extends AutoCloseable {
         return true;
     }
 
-    /** @return datagrams the transport itself failed to receive or send, for metrics */
+    /** @return datagrams the transport itself failed to receive or send ({@code postern_transport_errors_total}) */
     default long errors() {
         return 0;
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * TAI64N timestamps as WireGuard sends them in initiations: 8 bytes big-endian
- * 2^62 + 10 + unix seconds, then 4 bytes big-endian nanoseconds (PROTOCOL.md; wireguard-go
+ * 2^62 + 10 + unix seconds, then 4 bytes big-endian nanoseconds (docs/protocol.md; wireguard-go
  * tai64n/tai64n.go). The responder rejects an initiation whose timestamp is not newer than the
  * greatest it has seen from that peer (replay of an initiation).
  */

@@ -26,6 +26,16 @@ public final class WireCodec {
     }
 
     /**
+     * Whether the datagram is a data message that {@link #parse} would accept — type 4, zero reserved
+     * bytes, at least {@link DataMessage#MIN_SIZE} — checked in place, allocating nothing (the data
+     * path reads the receiver index and counter straight from the buffer). The same rule as
+     * {@link DataMessage#parse}, by construction.
+     */
+    public static boolean isWellFormedData(byte[] buf, int offset, int length) {
+        return checkHeader(buf, offset, length, MessageType.TRANSPORT_DATA, -1) == null;
+    }
+
+    /**
      * Checks the 4-byte header and the length of a message expected to be of {@code type}.
      *
      * @param exactSize the required size, or -1 for transport data (at least {@link DataMessage#MIN_SIZE})

@@ -75,8 +75,8 @@ final class DataReceiver {
         }
         peer.timers().anyAuthenticatedPacketReceived(now);
         peer.countReceived(datagramLength);
-        s.bytesReceived.add(datagramLength);
-        s.packetsReceived.increment();
+        s.add(EngineCounter.BYTES_RECEIVED, datagramLength);
+        s.count(EngineCounter.PACKETS_RECEIVED);
         if (confirmed) {
             sender.sendStaged(peer);
         }
@@ -103,7 +103,7 @@ final class DataReceiver {
         if (!peer.confirm(kp)) {
             return false;
         }
-        s.sessionsConfirmed.increment();
+        s.count(EngineCounter.SESSIONS_CONFIRMED);
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
         s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));

@@ -74,8 +74,8 @@ final class DataSender {
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
             peer.countSent(total);
-            s.bytesSent.add(total);
-            s.packetsSent.increment();
+            s.add(EngineCounter.BYTES_SENT, total);
+            s.count(EngineCounter.PACKETS_SENT);
         }
         if (kp.initiator && (now - kp.createdMillis >= REKEY_AFTER_TIME
                 || Long.compareUnsigned(counter, ProtocolConstants.REKEY_AFTER_MESSAGES) >= 0)) {

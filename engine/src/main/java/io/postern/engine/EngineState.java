@@ -10,6 +10,8 @@ import io.postern.spi.crypto.HandshakeProtocol;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,21 +37,10 @@ final class EngineState {
     final SourceRateLimiter rateLimiter;
     final HalfOpenHandshakes halfOpen;
 
-    final LongAdder handshakesInitiated = new LongAdder();
-    final LongAdder handshakesCompleted = new LongAdder();
-    final LongAdder sessionsConfirmed = new LongAdder();
-    final LongAdder staleSessionsEvicted = new LongAdder();
-    final LongAdder policyFaults = new LongAdder();
-    final LongAdder packetsReceived = new LongAdder();
-    final LongAdder packetsSent = new LongAdder();
-    final LongAdder bytesReceived = new LongAdder();
-    final LongAdder bytesSent = new LongAdder();
-    final LongAdder handshakesAbandoned = new LongAdder();
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
     /** Responder side: response sent to key confirmation (the initiator's first transport packet). */
     final HandshakeLatency confirmationLatency = new HandshakeLatency();
-    final LongAdder cookieRepliesSent = new LongAdder();
-    final LongAdder halfOpenEvicted = new LongAdder();
+    private final LongAdder[] counters = new LongAdder[EngineCounter.values().length];
 
     private volatile Transport transport;
 
@@ -62,6 +53,28 @@ final class EngineState {
         this.events = new EventDispatch(services.policy());
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
+    }
+
+    /** Counts one {@code counter}. */
+    void count(EngineCounter counter) {
+        counters[counter.ordinal()].increment();
+    }
+
+    /** Adds {@code n} to {@code counter}. */
+    void add(EngineCounter counter, long n) {
+        counters[counter.ordinal()].add(n);
+    }
+
+    /** @return a snapshot of every counter and every drop reason */
+    EngineCounters counters() {
+        Map<EngineCounter, Long> counts = new EnumMap<>(EngineCounter.class);
+        for (EngineCounter c : EngineCounter.values()) {
+            counts.put(c, counters[c.ordinal()].sum());
+        }
+        return new EngineCounters(drops.snapshot(), counts);
     }
 
     void attach(Transport t) {

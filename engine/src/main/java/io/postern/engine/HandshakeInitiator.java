@@ -66,7 +66,7 @@ final class HandshakeInitiator {
                 int staged = peer.dropStaged();
                 LOG.info("handshake abandoned peer={} endpoint={} after={}s staged_dropped={}", peer.key().shortForm(),
                         peer.endpoint(), ProtocolConstants.REKEY_ATTEMPT_TIME.toSeconds(), staged);
-                s.handshakesAbandoned.increment();
+                s.count(EngineCounter.HANDSHAKES_ABANDONED);
                 peer.abandonInitiation();
                 return;
             }
@@ -98,7 +98,7 @@ final class HandshakeInitiator {
             }
             peer.initiated(new HandshakeInFlight(h, index, attemptStart), now);
             message = h.message();
-            s.handshakesInitiated.increment();
+            s.count(EngineCounter.HANDSHAKES_INITIATED);
             s.transmit(to, message, 0, message.length);
         }
         peer.timers().anyAuthenticatedPacketTraversal(now);
@@ -142,7 +142,7 @@ final class HandshakeInitiator {
             peer.moveTo(source, s.bindings);
             peer.timers().anyAuthenticatedPacketReceived(now);
         }
-        s.handshakesCompleted.increment();
+        s.count(EngineCounter.HANDSHAKES_COMPLETED);
         LOG.debug("handshake with {} completed (initiator) at {}", peer, source);
         s.emit(new GatewayEvent.HandshakeCompleted(peer.key(), source, GatewayEvent.Role.INITIATOR,
                 EngineState.instant(now)));

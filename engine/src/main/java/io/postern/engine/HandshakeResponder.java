@@ -57,14 +57,11 @@ final class HandshakeResponder {
 
     private void answer(Endpoint source, ResponderHandshake hs, List<GatewayEvent> events) {
         PublicKey key = hs.remoteStatic();
-        if (key.equals(s.identity.publicKey())) {
-            s.drop(DropReason.NOT_ADMITTED, source);
-            return;
-        }
         Peer peer = s.peers.get(key);
-        boolean configured = peer != null && peer.configured();
-        if (!admits(key, configured)) {
+        if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, EngineState.instant(s.now())));
             return;
         }
         boolean created = false;
@@ -101,7 +98,7 @@ final class HandshakeResponder {
             response = answer.response();
         }
         LOG.debug("answered the handshake of {} at {}", peer, source);
-        s.handshakesCompleted.increment();
+        s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
                 EngineState.instant(now)));
@@ -140,12 +137,11 @@ final class HandshakeResponder {
             PolicyDecision decision = decide(new IdentityChange(source, incumbent.key(), peer.key(),
                     lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
                     incumbent.configured(), peer.configured(), EngineState.instant(now)), events);
-            String text = decision + " (" + s.services.policy().name() + ": " + peer.key().shortForm()
-                    + " replacing " + incumbent.key().shortForm() + " at " + source + ")";
-            incumbent.policyDecided(text);
-            peer.policyDecided(text);
-            events.add(new GatewayEvent.IdentityChangedAtEndpoint(source, incumbent.key(), peer.key(),
-                    s.services.policy().name(), decision, EngineState.instant(now)));
+            GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
+                    incumbent.key(), peer.key(), s.services.policy().name(), decision, EngineState.instant(now));
+            incumbent.policyDecided(change.describeFor(incumbent.key()));
+            peer.policyDecided(change.describeFor(peer.key()));
+            events.add(change);
             if (decision == PolicyDecision.REJECT) {
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
@@ -209,7 +205,7 @@ final class HandshakeResponder {
         if (fallback == null) {
             fallback = PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;
         }
-        s.policyFaults.increment();
+        s.count(EngineCounter.POLICY_FAULTS);
         LOG.error("session policy {} failed ({}) on {} replacing {} at {}; applying {}", policy.name(), error,
                 change.newcomer().shortForm(), change.incumbent().shortForm(), change.endpoint(), fallback);
         events.add(new GatewayEvent.PolicyFault(policy.name(), error, fallback, change.now()));

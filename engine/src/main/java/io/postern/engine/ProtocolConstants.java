@@ -4,15 +4,15 @@ import java.time.Duration;
 
 /**
  * The protocol's constants, in two blocks as wireguard-go {@code device/constants.go} keeps them:
- * the specification (WireGuard paper §6, "Timers &amp; Stateless UX"; PROTOCOL.md "Timers and
- * limits") and Postern's implementation limits.
+ * the specification (WireGuard paper §6, "Timers &amp; Stateless UX"; docs/protocol.md "Timers")
+ * and Postern's implementation limits. The deviations below are listed in docs/protocol.md too.
  *
  * <p><b>Deliberate deviation:</b> when data was sent under a keypair this side initiated and
  * nothing authenticated came back, Postern starts a new handshake after
  * {@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA} (= REKEY_TIMEOUT, plus jitter), where wireguard-go
- * waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT (15 s). A client whose gateway restarted and lost every
+ * waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. A client whose gateway restarted and lost every
  * session thereby recovers within REKEY_TIMEOUT + jitter. The price: a peer that only receives
- * answers with its passive keepalive after KEEPALIVE_TIMEOUT (10 s), so strictly one-way traffic
+ * answers with its passive keepalive after KEEPALIVE_TIMEOUT, so strictly one-way traffic
  * from the initiator costs one extra handshake per ~5 s. Under a keypair the other side initiated
  * (the gateway's usual role) the wireguard-go interval
  * ({@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER}) is kept: otherwise every echo to a

@@ -13,7 +13,6 @@ import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeInitiation;
 import io.postern.wire.HandshakeResponse;
 import io.postern.wire.LittleEndian;
-import io.postern.wire.MessageType;
 import io.postern.wire.Parsed;
 import io.postern.wire.DataMessage;
 import io.postern.wire.WireCodec;
@@ -282,7 +281,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     private void dispatch(Endpoint source, byte[] buffer, int offset, int length) {
-        if (isWellFormedTransport(buffer, offset, length)) {
+        if (WireCodec.isWellFormedData(buffer, offset, length)) {
             // The data path: the header fields straight from the datagram, no parse objects.
             receiver.onData(source, buffer, offset, length,
                     LittleEndian.getInt(buffer, offset + DataMessage.RECEIVER_OFFSET),
@@ -302,17 +301,6 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
                 }
             }
         }
-    }
-
-    /**
-     * Whether the datagram is transport data that {@link DataMessage#parse} would accept: type 4,
-     * zero reserved bytes, at least {@link DataMessage#MIN_SIZE}. Anything else goes through
-     * {@link WireCodec#parse}, which gives the reason for a rejection.
-     */
-    private static boolean isWellFormedTransport(byte[] buffer, int offset, int length) {
-        return buffer != null && offset >= 0 && length >= DataMessage.MIN_SIZE && offset + length <= buffer.length
-                && (buffer[offset] & 0xff) == MessageType.TRANSPORT_DATA.code()
-                && (buffer[offset + 1] | buffer[offset + 2] | buffer[offset + 3]) == 0;
     }
 
     /**
@@ -351,7 +339,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     }
 
     /**
-     * Under load (PROTOCOL.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
+     * Under load (docs/protocol.md; wireguard-go {@code RoutineHandshake}): a handshake message without a
      * valid mac2 for its source gets a cookie reply instead of any DH work, and one with a valid mac2
      * is subject to the per-source-IP rate limit. Not under load, everything passes.
      */
@@ -362,7 +350,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
             byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
             state.transmit(source, reply, 0, reply.length);
-            state.cookieRepliesSent.increment();
+            state.count(EngineCounter.COOKIE_REPLIES_SENT);
             state.drop(DropReason.MAC2_REQUIRED, source);
             return false;
         }
@@ -440,11 +428,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
 
     /** @return the counters */
     public EngineCounters counters() {
-        return new EngineCounters(state.drops.snapshot(), state.handshakesInitiated.sum(),
-                state.handshakesCompleted.sum(), state.sessionsConfirmed.sum(), state.staleSessionsEvicted.sum(),
-                state.policyFaults.sum(), state.packetsReceived.sum(), state.packetsSent.sum(),
-                state.bytesReceived.sum(), state.bytesSent.sum(),
-                state.cookieRepliesSent.sum(), state.halfOpenEvicted.sum(), state.handshakesAbandoned.sum());
+        return state.counters();
     }
 
     /**

@@ -63,7 +63,7 @@ final class SessionTeardown {
                 s.forget(victim);
             }
         }
-        s.halfOpenEvicted.increment();
+        s.count(EngineCounter.HALF_OPEN_EVICTED);
         LOG.debug("half-open handshake evicted to make room peer={} endpoint={}", victim.key().shortForm(),
                 victim.endpoint());
         return true;
@@ -84,7 +84,7 @@ final class SessionTeardown {
                 s.forget(incumbent);
             }
         }
-        s.staleSessionsEvicted.increment();
+        s.count(EngineCounter.STALE_SESSIONS_EVICTED);
         LOG.info("stale session detected, resetting connection old={} new={} endpoint={}",
                 incumbent.key().shortForm(), replacement.key().shortForm(), endpoint);
         s.emit(new GatewayEvent.SessionEvicted(incumbent.key(), replacement.key(), endpoint, EVICTION_REASON,

@@ -148,7 +148,9 @@ class IdentityChangeTest {
         assertThat(gw.status(ab[1]).state()).isEqualTo(SessionState.ESTABLISHED);
         assertThat(gw.engine.peerAt(E)).contains(ab[1].key());
         assertThat(gw.engine.counters().staleSessionsEvicted()).isZero();
-        assertThat(gw.status(ab[0]).lastPolicyDecision()).startsWith("ACCEPT_AND_KEEP_BOTH");
+        assertThat(gw.status(ab[0]).lastPolicyDecision()).startsWith("accept-and-keep-both by fixed")
+                .contains(ab[1].key().shortForm() + " appeared at " + E);
+        assertThat(gw.status(ab[1]).lastPolicyDecision()).contains("took over " + E + " from " + ab[0].key().shortForm());
     }
 
     @Test

@@ -38,6 +38,29 @@ public final class ConfigException extends RuntimeException {
         this(null, 0, null, problem, null);
     }
 
+    /**
+     * Several problems of one file at once, so that one run reports them all: located at the first,
+     * its message lists each on a line of its own.
+     */
+    public static ConfigException several(java.util.List<ConfigException> problems) {
+        ConfigException first = problems.getFirst();
+        StringBuilder b = new StringBuilder((first.file != null ? first.file + ": " : "") + problems.size()
+                + " problems in the configuration:");
+        for (ConfigException p : problems) {
+            b.append("\n  ").append(p.getMessage());
+        }
+        ConfigException all = new ConfigException(first.file, first.line, first.key, b.toString(), null, true);
+        problems.forEach(all::addSuppressed);
+        return all;
+    }
+
+    private ConfigException(String file, int line, String key, String message, Throwable cause, boolean preformatted) {
+        super(message, cause);
+        this.file = file;
+        this.line = line;
+        this.key = key;
+    }
+
     private static String format(String file, int line, String key, String problem) {
         StringBuilder b = new StringBuilder();
         if (file != null) {

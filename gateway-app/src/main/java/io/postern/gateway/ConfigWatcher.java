@@ -1,6 +1,6 @@
 package io.postern.gateway;
 
-import io.postern.gateway.admin.AdminMessage;
+import io.postern.gateway.uapi.UapiException;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +48,15 @@ final class ConfigWatcher implements AutoCloseable {
         NodeConfig read(Path file) throws IOException;
     }
 
+    /** Applies a new version's peers to the gateway, whole or not at all. */
+    @FunctionalInterface
+    interface Applier {
+        void apply(NodeConfig next) throws UapiException;
+    }
+
     private final Path file;
     private final Reader reader;
-    private final Function<NodeConfig, AdminMessage> apply;
+    private final Applier apply;
     private final Duration poll;
     private final WatchService watch;
     private final Thread thread;
@@ -62,7 +67,7 @@ final class ConfigWatcher implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
-    private ConfigWatcher(Path file, Reader reader, NodeConfig running, Function<NodeConfig, AdminMessage> apply,
+    private ConfigWatcher(Path file, Reader reader, NodeConfig running, Applier apply,
                           Duration poll, WatchService watch) throws IOException {
         this.file = file;
         this.reader = reader;
@@ -77,10 +82,10 @@ final class ConfigWatcher implements AutoCloseable {
     /**
      * Starts watching {@code file}, whose current content is {@code running}.
      *
-     * @param apply applies a new version's peers; returns the {@code syncconf} reply
+     * @param apply applies a new version's peers
      * @throws IOException when the file or its directory cannot be read or watched
      */
-    static ConfigWatcher start(Path file, Reader reader, NodeConfig running, Function<NodeConfig, AdminMessage> apply,
+    static ConfigWatcher start(Path file, Reader reader, NodeConfig running, Applier apply,
                                Duration poll) throws IOException {
         Path absolute = file.toAbsolutePath();
         WatchService watch = FileSystems.getDefault().newWatchService();
@@ -135,13 +140,14 @@ final class ConfigWatcher implements AutoCloseable {
             return;
         }
         next.privateKey().destroy(); // only the peers are applied
-        AdminMessage reply = apply.apply(next);
-        if (!reply.ok()) {
+        try {
+            apply.apply(next);
+        } catch (UapiException e) {
             refused.incrementAndGet();
-            LOG.warn("configuration change not applied, the running peers stay file={} error={}", file,
-                    reply.first("error").orElse("unknown"));
+            LOG.warn("configuration change not applied, the running peers stay file={} error={}", file, e.getMessage());
             return;
         }
+        LOG.info("config reloaded source=watch-config file={} peers={}", file, next.peers().size());
         if (!sameInterface(running, next)) {
             LOG.warn("[Interface] settings changed in the configuration file; they take effect on restart file={}", file);
         }

@@ -38,6 +38,7 @@ final class EventLog implements GatewayEventListener {
                     c.decision(), c.endpoint(), c.incumbent().shortForm(), c.newcomer().shortForm());
             case GatewayEvent.PolicyFault f -> LOG.warn("policy fault policy={} error=\"{}\" applied={}", f.policy(),
                     f.error(), f.fallback());
+            case GatewayEvent.HandshakeRefused r -> { } // RefusedKeys logs it, rate-limited
         }
     }
 

@@ -4,10 +4,6 @@ import io.postern.gateway.uapi.AddressText;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionEngine;
-import io.postern.gateway.admin.AdminHandler;
-import io.postern.gateway.admin.AdminMessage;
-import io.postern.gateway.admin.GatewayStatus;
-import io.postern.gateway.admin.PeerUpdate;
 import io.postern.gateway.uapi.HexKey;
 import io.postern.gateway.uapi.UapiDevice;
 import io.postern.gateway.uapi.UapiException;
@@ -32,20 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's side of the admin protocol ({@link io.postern.gateway.admin}): {@code get} reads the
- * engine's peers, {@code set} and {@code syncconf} change them in place through
- * {@link SessionEngine#addOrUpdatePeer} (a changed peer keeps its session) and
+ * The gateway as a {@link UapiDevice}: WireGuard's userspace API ({@code wg show/set/syncconf/showconf}
+ * and {@code postern show/set/syncconf/showconf}) reads the engine's peers and changes them in place
+ * through {@link SessionEngine#addOrUpdatePeer} (a changed peer keeps its session) and
  * {@link SessionEngine#removePeer} (its session ends). It keeps the configured peers' full
- * configuration, which the engine does not report (preshared key, keepalive, configured endpoint),
- * so {@code syncconf} can tell a changed peer from an unchanged one. Changes are serialized.
- *
- * <p>It is also the gateway's {@link UapiDevice}: WireGuard's userspace API ({@code wg show/set/
- * syncconf/showconf}) reads and changes the same peers, under the same lock. A UAPI {@code set}
- * is checked whole before anything changes; a peer whose resulting configuration equals its
- * current one is not touched (its session and timers go on), which is what makes
- * {@code wg syncconf} harmless to unchanged peers.
+ * configuration, which the engine does not report (preshared key, keepalive, configured endpoint).
+ * A {@code set} is checked whole before anything changes, and serialized; a peer whose resulting
+ * configuration equals its current one is not touched (its session and timers go on), which is
+ * what makes {@code syncconf} harmless to unchanged peers.
  */
-final class GatewayAdmin implements AdminHandler, UapiDevice {
+final class GatewayAdmin implements UapiDevice {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayAdmin.class);
 
     private final SessionEngine engine;
@@ -55,10 +47,18 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
     private final PolicyDecisionLog decisions;
     private final EventLog events;
     private final PrivateKey privateKey;
+    private final RefusedKeys refused;
+    /** Peers' names from the configuration file's comments; guarded by this. */
+    private final Map<PublicKey, String> names = new HashMap<>();
+    private final io.postern.spi.PacketHandler handler;
     /** Guarded by this. */
     private final Map<PublicKey, PeerConfig> configured = new HashMap<>();
 
-    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events) {
+    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused,
+                 Map<PublicKey, String> names) {
+        this.names.putAll(names);
+        this.refused = refused;
+        this.handler = node.packetHandler();
         this.engine = node.engine();
         this.local = node.localEndpoint();
         this.policy = node.sessionPolicy();
@@ -71,114 +71,34 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
         }
     }
 
-    @Override
-    public AdminMessage handle(AdminMessage request) {
-        try {
-            return switch (request.operation()) {
-                case "get" -> status().toMessage();
-                case "set" -> set(PeerUpdate.readAll(request));
-                case "syncconf" -> syncconf(PeerUpdate.readAll(request), "syncconf");
-                default -> AdminMessage.error("unknown operation '" + request.operation() + "' (get, set, syncconf)");
-            };
-        } catch (IllegalArgumentException e) {
-            return AdminMessage.error(e.getMessage());
-        }
-    }
-
-    private synchronized GatewayStatus status() {
-        List<GatewayStatus.PeerView> peers = engine.peers().stream()
-                .sorted(Comparator.comparing(s -> s.publicKey().toBase64()))
-                .map(this::view)
-                .toList();
-        return new GatewayStatus(engine.publicKey().toBase64(), local.port(), UpCommand.display(local), policy,
-                clock.instant(), peers);
-    }
-
-    private GatewayStatus.PeerView view(PeerStatus s) {
-        PeerConfig c = configured.get(s.publicKey());
-        PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
-                .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));
-        return new GatewayStatus.PeerView(s.publicKey().toBase64(), s.endpoint() == null ? null : AddressText.of(s.endpoint()),
-                s.allowedIps().stream().map(AddressText::of).toList(), s.configured(), s.state().name(),
-                s.lastHandshake(), s.rxBytes(), s.txBytes(), c == null ? Duration.ZERO : c.persistentKeepalive(),
-                d == null ? null : d.text(), d == null ? null : d.at());
-    }
-
-    private synchronized AdminMessage set(List<PeerUpdate> updates) {
-        for (PeerUpdate u : updates) { // check every removal first: a request applies whole or not at all
-            if (u.remove() && engine.peer(u.publicKey()).isEmpty()) {
-                return AdminMessage.error("no peer " + u.publicKey().toBase64() + " on this gateway");
-            }
-            if (u.publicKey().equals(engine.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is this gateway's own key");
-            }
-        }
-        for (PeerUpdate u : updates) {
-            if (u.remove()) {
-                remove(u.publicKey(), "set");
-            } else {
-                PeerConfig merged = u.applyTo(configured.get(u.publicKey()));
-                boolean added = engine.peer(u.publicKey()).isEmpty();
-                apply(merged, added ? "added" : "updated", "set");
-            }
-        }
-        return AdminMessage.create().add("errno", 0);
-    }
-
     /**
-     * Makes the peers those of a configuration file read by {@code postern up --watch-config}, as
-     * {@code syncconf} does.
+     * Makes the configured peers those of a new version of the configuration file
+     * ({@code postern up --watch-config}), as {@code syncconf} does: one set, checked whole before
+     * anything changes; unchanged peers are not touched, peers admitted by open admission stay.
      *
-     * @return the reply {@code syncconf} would give (counts, or an error)
+     * @throws UapiException when the gateway refuses the version (nothing changed then)
      */
-    AdminMessage syncconfPeers(List<PeerConfig> peers, String source) {
-        return syncconf(peers.stream().map(PeerUpdate::of).toList(), source);
-    }
-
-    private synchronized AdminMessage syncconf(List<PeerUpdate> peers, String source) {
+    synchronized void syncconfPeers(List<PeerConfig> peers) throws UapiException {
+        List<String> lines = new ArrayList<>();
         Set<PublicKey> wanted = new HashSet<>();
-        for (PeerUpdate u : peers) {
-            if (u.remove()) {
-                return AdminMessage.error("syncconf takes complete peers, not removals");
-            }
-            if (u.publicKey().equals(engine.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is this gateway's own key");
-            }
-            if (!wanted.add(u.publicKey())) {
-                return AdminMessage.error("peer " + u.publicKey().toBase64() + " is listed twice");
-            }
+        for (PeerConfig p : peers) {
+            wanted.add(p.publicKey());
+            lines.addAll(UapiLines.completePeer(p));
         }
-        int removed = 0;
         for (PublicKey gone : Set.copyOf(configured.keySet())) {
             if (!wanted.contains(gone)) {
-                remove(gone, source);
-                removed++;
+                lines.add(UapiLines.publicKey(gone));
+                lines.add("remove=true");
             }
         }
-        int added = 0;
-        int updated = 0;
-        int unchanged = 0;
-        for (PeerUpdate u : peers) {
-            PeerConfig next = u.toConfig();
-            PeerConfig old = configured.get(u.publicKey());
-            if (next.equals(old)) {
-                unchanged++; // not touched at all: its session and timers go on
-            } else if (old == null) {
-                apply(next, "added", source);
-                added++;
-            } else {
-                apply(next, "updated", source);
-                updated++;
-            }
+        if (!lines.isEmpty()) {
+            set(UapiSet.parse(lines));
         }
-        LOG.info("config reloaded source={} added={} removed={} updated={} unchanged={}", source, added, removed,
-                updated, unchanged);
-        return AdminMessage.create().add("added", added).add("removed", removed).add("updated", updated)
-                .add("unchanged", unchanged).add("errno", 0);
     }
 
     private void apply(PeerConfig config, String what, String source) {
         engine.addOrUpdatePeer(config);
+        refused.forget(config.publicKey());
         configured.put(config.publicKey(), config);
         LOG.info("peer {} source={} peer={} endpoint={} allowedIps={} keepalive={}s", what, source,
                 config.publicKey().shortForm(), config.endpoint(), config.allowedIps(),
@@ -188,6 +108,7 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
     private void remove(PublicKey peer, String source) {
         engine.removePeer(peer);
         configured.remove(peer);
+        names.remove(peer);
         decisions.forget(peer);
         events.forget(peer);
         LOG.info("peer removed source={} peer={}", source, peer.shortForm());
@@ -206,9 +127,22 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
         }
         line(out, "listen_port", local.port());
         // Postern's own keys: wg ignores keys it does not know
+        line(out, "postern_public_key", engine.publicKey().toBase64());
         line(out, "postern_listen_endpoint", UpCommand.display(local));
         line(out, "postern_policy", policy);
         line(out, "postern_time_ms", clock.instant().toEpochMilli());
+        if (handler instanceof io.postern.gateway.ip.IpPacketHandler ip) {
+            for (io.postern.gateway.ip.IpDropReason reason : io.postern.gateway.ip.IpDropReason.values()) {
+                long n = ip.drops(reason);
+                if (n > 0) {
+                    line(out, "postern_ip_dropped", reason.name().toLowerCase(java.util.Locale.ROOT) + " " + n);
+                }
+            }
+        }
+        for (RefusedKeys.Refused r : refused.recent()) {
+            line(out, "postern_refused", r.key().toBase64() + " " + AddressText.of(r.endpoint()) + " " + r.last().toEpochMilli()
+                    + " " + r.count());
+        }
         List<PeerStatus> peers = engine.peers().stream().sorted(Comparator.comparing(s -> s.publicKey().toBase64())).toList();
         for (PeerStatus s : peers) {
             PeerConfig c = configured.get(s.publicKey());
@@ -232,7 +166,14 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
                 line(out, "allowed_ip", AddressText.of(ip.network()));
             }
             line(out, "postern_configured", s.configured());
+            if (c != null && c.endpoint() != null) {
+                line(out, "postern_configured_endpoint", AddressText.of(c.endpoint()));
+            }
             line(out, "postern_state", s.state().name());
+            String name = names.get(s.publicKey());
+            if (name != null) {
+                line(out, "postern_name", name.replace('\n', ' '));
+            }
             PolicyDecisionLog.Decision d = decisions.about(s.publicKey())
                     .orElse(s.lastPolicyDecision() == null ? null : new PolicyDecisionLog.Decision(s.lastPolicyDecision(), null));
             if (d != null) {
@@ -258,6 +199,7 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
         }
         // the configured peers as they will be, and the peers to remove
         Map<PublicKey, PeerConfig> next = new LinkedHashMap<>(configured);
+        Map<PublicKey, String> newNames = new HashMap<>();
         Set<PublicKey> removed = new HashSet<>();
         if (request.replacePeers()) {
             next.clear();
@@ -279,6 +221,9 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
             }
             removed.remove(key);
             PeerConfig changed = change(next.getOrDefault(key, PeerConfig.of(key, null)), p);
+            if (p.name() != null) {
+                newNames.put(key, p.name());
+            }
             next.put(key, changed);
             for (UapiSet.AllowedIp ip : p.allowedIps()) {
                 if (!ip.remove()) {
@@ -308,6 +253,11 @@ final class GatewayAdmin implements AdminHandler, UapiDevice {
                 updated++;
             }
         }
+        newNames.forEach((k, v) -> {
+            if (next.containsKey(k)) {
+                names.put(k, v);
+            }
+        });
         LOG.info("config changed source=uapi added={} removed={} updated={} unchanged={}", added, removedCount, updated,
                 unchanged);
     }

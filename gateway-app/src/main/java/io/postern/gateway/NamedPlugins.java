@@ -35,10 +35,7 @@ final class NamedPlugins<T> {
                                   Function<T, String> description) {
         Map<String, T> byName = new TreeMap<>();
         for (T plugin : found) {
-            String n = name.apply(plugin);
-            if (n == null || n.isBlank()) {
-                throw new ConfigException(kind + " " + plugin.getClass().getName() + " has a blank name");
-            }
+            String n = nameOf(kind, plugin, name);
             T other = byName.putIfAbsent(n, plugin);
             if (other != null) {
                 throw new ConfigException(kind + " name '" + n + "' is provided twice: by "
@@ -46,6 +43,20 @@ final class NamedPlugins<T> {
             }
         }
         return new NamedPlugins<>(kind, byName, description);
+    }
+
+    /**
+     * The one check of a plugin's name, for the module path's providers and the plugin jars alike.
+     *
+     * @return {@code plugin}'s name
+     * @throws ConfigException when it is null or blank
+     */
+    static <T> String nameOf(String kind, T plugin, Function<T, String> name) {
+        String n = name.apply(plugin);
+        if (n == null || n.isBlank()) {
+            throw new ConfigException(kind + " " + plugin.getClass().getName() + " has a blank name");
+        }
+        return n;
     }
 
     /** @return the SPI as the configuration calls it */

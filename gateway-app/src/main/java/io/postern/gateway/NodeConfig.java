@@ -26,7 +26,8 @@ import java.util.Objects;
  * @param listenAddress   the address to bind, or {@code null} for the wildcard: {@code ::} dual-stack
  *                        (IPv4 and IPv6), falling back to {@code 0.0.0.0} where IPv6 is unavailable
  * @param listenPort      the UDP port, 0 for any free port ({@link PosternNode#localEndpoint()} tells which)
- * @param addresses       the interface's {@code Address} prefixes (informational for now)
+ * @param addresses       the interface's {@code Address} prefixes: the gateway's own tunnel addresses,
+ *                        which packet handlers see ({@code ip} answers ping there, {@code tun} configures them)
  * @param sessionPolicy   SessionPolicy name
  * @param cryptoProvider  CryptoProvider name
  * @param handshake       HandshakeProtocolFactory name

@@ -136,10 +136,7 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                                                  Map<String, String> taken, String owner) {
         Map<String, String> claimed = new HashMap<>();
         for (T plugin : found) {
-            String n = name.apply(plugin);
-            if (n == null || n.isBlank()) {
-                throw new ConfigException(kind + " " + plugin.getClass().getName() + " has a blank name");
-            }
+            String n = NamedPlugins.nameOf(kind, plugin, name);
             String other = taken.containsKey(n) ? taken.get(n) : claimed.containsKey(n) ? owner : null;
             if (other != null) {
                 throw new ConfigException(kind + " name '" + n + "' of " + plugin.getClass().getName()

@@ -18,6 +18,10 @@ final class PoliciesCommand implements Callable<Integer> {
             "CryptoProvider", NodeConfig.DEFAULT_CRYPTO_PROVIDER,
             "Handshake", NodeConfig.DEFAULT_HANDSHAKE,
             "Transport", NodeConfig.DEFAULT_TRANSPORT);
+    /** Where the generated first-run configuration or a rule departs from the default, said beside it. */
+    private static final Map<String, String> DEFAULT_NOTES = Map.of(
+            "Handler", " without Address",
+            "Admission", "; the first-run config uses open");
 
     @ParentCommand
     PosternCommand parent;
@@ -51,7 +55,8 @@ final class PoliciesCommand implements Callable<Integer> {
         }
         int width = plugins.names().stream().mapToInt(String::length).max().orElse(0);
         for (Map.Entry<String, T> e : plugins.all().entrySet()) {
-            String mark = e.getKey().equals(DEFAULTS.get(plugins.kind())) ? " (default)" : "";
+            String mark = e.getKey().equals(DEFAULTS.get(plugins.kind())) ? " (default" + DEFAULT_NOTES.getOrDefault(plugins.kind(), "") + ")"
+                    : plugins.kind().equals("Handler") && e.getKey().equals("ip") ? " (default when Address is set)" : "";
             parent.out.printf("  %-" + width + "s  %s%s%n", e.getKey(), plugins.describe(e.getValue()), mark);
         }
     }

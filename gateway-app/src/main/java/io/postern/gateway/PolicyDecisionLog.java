@@ -4,7 +4,6 @@ import io.postern.spi.GatewayEvent;
 import io.postern.spi.GatewayEventListener;
 import io.postern.key.PublicKey;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +24,8 @@ final class PolicyDecisionLog implements GatewayEventListener {
     public void onEvent(GatewayEvent event) {
         switch (event) {
             case GatewayEvent.IdentityChangedAtEndpoint c -> {
-                String decision = c.decision().name().toLowerCase(Locale.ROOT).replace('_', '-');
-                last.put(c.incumbent(), new Decision(decision + " by " + c.policy() + ": " + c.newcomer().shortForm()
-                        + " appeared at " + c.endpoint(), c.at()));
-                last.put(c.newcomer(), new Decision(decision + " by " + c.policy() + ": took over " + c.endpoint()
-                        + " from " + c.incumbent().shortForm(), c.at()));
+                last.put(c.incumbent(), new Decision(c.describeFor(c.incumbent()), c.at()));
+                last.put(c.newcomer(), new Decision(c.describeFor(c.newcomer()), c.at()));
             }
             case GatewayEvent.SessionEvicted e -> {
                 last.put(e.evicted(), new Decision("evicted: stale session, replaced by " + e.replacement().shortForm(),

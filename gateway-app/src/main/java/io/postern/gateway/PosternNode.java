@@ -6,16 +6,12 @@ import com.google.inject.ProvisionException;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionEngine;
 import io.postern.spi.GatewayEventListener;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
+import io.postern.spi.PacketHandler;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -85,17 +81,13 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
-        // a slow or stuck policy must not stall the receive loop: decisions get a time budget
+        // a slow or stuck policy must not stall the handshake worker: decisions get a time budget
         TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, config.clock()),
-                new CryptoModule(plugins.crypto(), plugins.handshakes()),
-                new PolicyModule(policy, plugins.fallbackPolicy()),
-                new AdmissionModule(plugins.admission()),
-                new HandlerModule(plugins.handler()),
-                new TransportModule(plugins.transport()),
-                new EngineModule());
+                new PluginModule(plugins.crypto(), plugins.handshakes(), policy, plugins.admission(), plugins.handler(),
+                        plugins.transport()),
+                new EngineModule(identity, config.clock(), plugins.fallbackPolicy()));
         SessionEngine engine;
         try {
             engine = injector.getInstance(SessionEngine.class);
@@ -179,9 +171,28 @@ public final class PosternNode implements AutoCloseable {
         return !closed.get() && transport.receiving() && engine.alive();
     }
 
+    /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */
+    long transportErrors() {
+        return transport.errors();
+    }
+
+    /** @return the packet handler in use (metrics and show read the ip handler's counters) */
+    PacketHandler packetHandler() {
+        return plugins.handler();
+    }
+
     /** @return the name of the session policy in use */
     public String sessionPolicy() {
         return plugins.policy().name();
+    }
+
+    /**
+     * Starts the background warm-up of this node's handshake and data-path crypto ({@link HandshakeWarmup}).
+     *
+     * @return the warm-up thread, or null when {@code handshakes} is 0
+     */
+    Thread startWarmup(int handshakes) {
+        return HandshakeWarmup.start(plugins.crypto(), plugins.handshakes(), handshakes);
     }
 
     /** Stops receiving, closes the transport, then the engine (keys zeroed). Idempotent. */

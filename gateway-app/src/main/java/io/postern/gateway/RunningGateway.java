@@ -2,7 +2,6 @@ package io.postern.gateway;
 
 import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionState;
-import io.postern.gateway.admin.AdminServer;
 import io.postern.gateway.metrics.EngineMetrics;
 import io.postern.gateway.metrics.MetricsServer;
 import io.postern.gateway.metrics.MetricsServer.ProbeStatus;
@@ -19,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code postern up} runs: a {@link PosternNode} with the operator's channels around it — the
- * event log, the admin socket in the data directory ({@code show}, {@code set}, {@code syncconf})
+ * event log, the admin socket in the data directory ({@code postern show/set/syncconf/showconf}: WireGuard's
+ * userspace API, see {@link io.postern.gateway.uapi})
  * and, when {@code MetricsListen} is configured, the Prometheus endpoint; and, when given a socket
  * path, WireGuard's userspace API there ({@code wg show/set/syncconf/showconf}). The metrics
  * endpoint (also on {@code up --metrics-listen}) serves the {@code /healthz} and {@code /readyz}
@@ -40,7 +40,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     private final PosternNode node;
-    private final AdminServer admin;
+    private final UapiServer admin;
     private final UapiServer uapi;
     private final GatewayAdmin adminHandler;
     private final AtomicBoolean draining;
@@ -48,7 +48,7 @@ public final class RunningGateway implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ConfigWatcher watcher;
 
-    private RunningGateway(PosternNode node, AdminServer admin, UapiServer uapi, GatewayAdmin adminHandler,
+    private RunningGateway(PosternNode node, UapiServer admin, UapiServer uapi, GatewayAdmin adminHandler,
                            AtomicBoolean draining, MetricsServer metrics) {
         this.node = node;
         this.admin = admin;
@@ -67,11 +67,11 @@ public final class RunningGateway implements AutoCloseable {
      * @throws IOException when a socket cannot be bound, or another gateway uses the data directory
      */
     public static RunningGateway start(NodeConfig config, Path dataDir, Path uapiSocket) throws IOException {
-        return start(config, PluginRegistry.load(), dataDir, uapiSocket);
+        return start(config, PluginRegistry.load(), dataDir, uapiSocket, java.util.Map.of());
     }
 
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir) throws IOException {
-        return start(config, registry, dataDir, null);
+        return start(config, registry, dataDir, null, java.util.Map.of());
     }
 
     /**
@@ -81,34 +81,46 @@ public final class RunningGateway implements AutoCloseable {
      */
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket)
             throws IOException {
-        return start(config, registry, dataDir, uapiSocket, null);
+        return start(config, registry, dataDir, uapiSocket, java.util.Map.of(), null);
+    }
+
+    /** @param names the peers' names from the configuration file's comments (show displays them) */
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
+                                java.util.Map<io.postern.key.PublicKey, String> names) throws IOException {
+        return start(config, registry, dataDir, uapiSocket, names, null);
     }
 
     /**
-     * As {@link #start(NodeConfig, PluginRegistry, Path, Path)}, with the metrics and probes endpoint
-     * on {@code metricsAnyAddress} (any address: the operator named it explicitly) instead of the
-     * configuration's loopback {@code MetricsListen}, when it is not null.
+     * @param names             the peers' names from the configuration file's comments (show displays them)
+     * @param metricsAnyAddress where to serve the metrics and probes endpoint (any address: the operator
+     *                          named it explicitly, {@code up --metrics-listen}) instead of the
+     *                          configuration's loopback {@code MetricsListen}, or null
      */
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
+                                java.util.Map<io.postern.key.PublicKey, String> names,
                                 InetSocketAddress metricsAnyAddress) throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
-        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts).build();
+        RefusedKeys refused = new RefusedKeys();
+        NodeConfig withListeners = config.toBuilder().listener(events).listener(decisions).listener(decisionCounts)
+                .listener(refused).build();
         PosternNode node = PosternNode.start(withListeners, registry);
-        AdminServer admin = null;
+        UapiServer admin = null;
         UapiServer uapi = null;
         try {
-            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events);
-            admin = AdminServer.open(dataDir, handler);
-            if (uapiSocket != null) {
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused, names);
+            Path adminSocket = adminSocketIn(dataDir);
+            admin = UapiServer.open(adminSocket, handler);
+            if (uapiSocket != null && !uapiSocket.toAbsolutePath().normalize().equals(adminSocket.toAbsolutePath().normalize())) {
                 uapi = UapiServer.open(uapiSocket, handler);
             }
             AtomicBoolean draining = new AtomicBoolean();
             MetricsServer metrics = null;
             InetSocketAddress metricsAt = metricsAnyAddress != null ? metricsAnyAddress : config.metricsListen();
             if (metricsAt != null) {
-                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts);
+                EngineMetrics engineMetrics = new EngineMetrics(node.engine(), node.sessionPolicy(), decisionCounts,
+                        node::transportErrors, node.packetHandler());
                 metrics = MetricsServer.start(metricsAt, metricsAnyAddress != null, engineMetrics::scrape,
                         () -> health(node), () -> readiness(node, draining));
             }
@@ -123,6 +135,14 @@ public final class RunningGateway implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /** The admin socket's file name in the data directory. */
+    static final String ADMIN_SOCKET = "postern.sock";
+
+    /** @return where the admin socket of a gateway using {@code dataDir} is: the same protocol as the UAPI socket */
+    static Path adminSocketIn(Path dataDir) {
+        return dataDir.resolve(ADMIN_SOCKET);
     }
 
     /** @return the node */
@@ -182,7 +202,7 @@ public final class RunningGateway implements AutoCloseable {
         NodeConfig running = reader.read(file);
         running.privateKey().destroy(); // the watcher compares and applies peers only
         watcher = ConfigWatcher.start(file, reader, running,
-                next -> adminHandler.syncconfPeers(next.peers(), "watch-config"), poll);
+                next -> adminHandler.syncconfPeers(next.peers()), poll);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.postern.gateway;
 
-import io.postern.gateway.admin.AdminMessage;
-import io.postern.gateway.admin.PeerUpdate;
+import io.postern.gateway.uapi.AddressText;
+import io.postern.gateway.uapi.HexKey;
 import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,9 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code postern set PEER [remove] [endpoint IP:PORT] [allowed-ips CIDR,…] [persistent-keepalive N|off]
- * [preshared-key FILE]}: changes one peer of the running gateway, like {@code wg set … peer …}. A
- * new key adds the peer; a changed peer keeps its session; {@code remove} ends its session.
+ * {@code postern set [NAME] [peer] PEER [remove] [endpoint IP:PORT] [allowed-ips CIDR,…]
+ * [persistent-keepalive N|off] [preshared-key FILE]}: changes one peer of a running gateway over
+ * WireGuard's userspace API, like {@code wg set NAME peer …}. A new key adds the peer; a changed
+ * peer keeps its session; {@code remove} ends its session (and succeeds when the peer is not there).
  */
 @Command(mixinStandardHelpOptions = true, name = "set", description = "Add, change or remove a peer of the running gateway (like 'wg set'): "
         + "a changed peer keeps its session, a removed one loses it.")
@@ -37,9 +39,10 @@ final class SetCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PEER", converter = CliConverters.PublicKeys.class,
-            description = "The peer's base64 public key.")
-    PublicKey peer;
+    @Parameters(arity = "1..3", paramLabel = "[NAME] [peer] PEER",
+            description = "Optional interface name (default: the gateway of --data-dir), the word 'peer' (as wg), "
+                    + "and the peer's base64 public key.")
+    List<String> words = new ArrayList<>();
 
     @Option(names = {"remove", "--remove"}, description = "Remove the peer (its session ends).")
     boolean remove;
@@ -62,23 +65,58 @@ final class SetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PeerUpdate update;
+        String name = null;
+        List<String> rest = new ArrayList<>(words);
+        if (rest.size() > 1 && GatewayConnection.isInterface(rest.getFirst()) && !rest.getFirst().equals("peer")) {
+            name = rest.removeFirst();
+        }
+        if (rest.size() > 1 && rest.getFirst().equals("peer")) {
+            rest.removeFirst();
+        }
+        if (rest.size() != 1) {
+            throw usage("expected [NAME] [peer] PEER, got '" + String.join(" ", words) + "'");
+        }
+        PublicKey peer;
+        try {
+            peer = new CliConverters.PublicKeys().convert(rest.getFirst());
+        } catch (CommandLine.TypeConversionException e) {
+            throw usage(e.getMessage());
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(UapiLines.publicKey(peer));
         if (remove) {
             if (endpoint != null || allowedIps != null || keepalive != null || presharedKeyFile != null) {
                 throw usage("'remove' takes no other setting");
             }
-            update = PeerUpdate.removal(peer);
+            lines.add("remove=true"); // removing a peer that is not there succeeds, as with wg
         } else {
             if (endpoint == null && allowedIps == null && keepalive == null && presharedKeyFile == null) {
                 throw usage("nothing to set: give remove, endpoint, allowed-ips, persistent-keepalive or preshared-key");
             }
-            update = new PeerUpdate(peer, false, endpoint, allowedIps == null ? null : prefixes(allowedIps),
-                    keepalive == null ? null : keepalive(keepalive),
-                    presharedKeyFile == null ? null : presharedKey(presharedKeyFile));
+            List<IpPrefix> ips = allowedIps == null ? null : prefixes(allowedIps);
+            Duration every = keepalive == null ? null : keepalive(keepalive);
+            if (presharedKeyFile != null) {
+                byte[] psk = presharedKey(presharedKeyFile).toBytes();
+                lines.add("preshared_key=" + HexKey.encode(psk));
+                java.util.Arrays.fill(psk, (byte) 0);
+            }
+            if (endpoint != null) {
+                lines.add("endpoint=" + AddressText.of(endpoint));
+            }
+            if (every != null) {
+                lines.add("persistent_keepalive_interval=" + every.toSeconds());
+            }
+            if (ips != null) {
+                lines.add("replace_allowed_ips=true");
+                ips.forEach(ip -> lines.add("allowed_ip=" + AddressText.of(ip.network())));
+            }
+            String own = UapiLines.split(gateway.get(parent.env, name)).get("").getOrDefault("postern_public_key", List.of())
+                    .stream().findFirst().orElse(null);
+            if (peer.toBase64().equals(own)) {
+                throw new IllegalArgumentException("peer " + own + " is this gateway's own key");
+            }
         }
-        AdminMessage request = AdminMessage.request("set");
-        update.writeTo(request);
-        gateway.call(parent.env, request);
+        gateway.set(parent.env, name, lines);
         return 0;
     }
 

@@ -18,14 +18,37 @@ final class StatusText {
 
     /** @return the interface section and every peer's */
     static String format(GatewayStatus s) {
+        return format(s, "postern");
+    }
+
+    /** What an operator should know about an ip handler drop. */
+    private static final java.util.Map<String, String> HINTS = java.util.Map.of(
+            "local_not_handled", " (to the gateway's own address: only ping is answered)",
+            "no_route", " (to an address no peer's AllowedIPs hold)",
+            "source_not_allowed", " (from outside the sender's AllowedIPs)");
+
+    /** @return the interface section, headed with its name, and every peer's */
+    static String format(GatewayStatus s, String name) {
         StringBuilder b = new StringBuilder();
-        b.append("interface: postern\n");
+        b.append("interface: ").append(name).append('\n');
         b.append("  public key: ").append(s.publicKey()).append('\n');
         b.append("  private key: (hidden)\n");
         b.append("  listening port: ").append(s.listenPort()).append('\n');
         b.append("  policy: ").append(s.policy()).append('\n');
+        if (!s.ipDropped().isEmpty()) {
+            b.append("  ip handler dropped: ").append(s.ipDropped().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().replace('_', ' ') + HINTS.getOrDefault(e.getKey(), ""))
+                    .collect(java.util.stream.Collectors.joining(", "))).append('\n');
+        }
         for (PeerView p : s.peers()) {
             b.append('\n').append(peer(p, s.now()));
+        }
+        if (!s.refused().isEmpty()) {
+            b.append("\nrecently refused keys (not admitted: add a [Peer], or check the client's key):\n");
+            for (GatewayStatus.Refused r : s.refused()) {
+                b.append("  ").append(r.publicKey()).append(" from ").append(r.endpoint()).append(", ")
+                        .append(ago(r.at(), s.now())).append(r.count() > 1 ? " (" + r.count() + " times)" : "").append('\n');
+            }
         }
         return b.toString();
     }
@@ -34,6 +57,9 @@ final class StatusText {
     static String peer(PeerView p, Instant now) {
         StringBuilder b = new StringBuilder();
         b.append("peer: ").append(p.publicKey()).append('\n');
+        if (p.name() != null) {
+            b.append("  name: ").append(p.name()).append('\n');
+        }
         if (p.endpoint() != null) {
             b.append("  endpoint: ").append(p.endpoint()).append('\n');
         }

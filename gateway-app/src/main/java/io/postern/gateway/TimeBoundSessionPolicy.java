@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wraps the configured {@link SessionPolicy} so that a slow or stuck one cannot stall the engine's
- * receive loop: each decision runs on a small pool of the policy's own threads and is awaited for
+ * handshake worker: each decision runs on a small pool of the policy's own threads and is awaited for
  * at most a time budget ({@link #DEFAULT_BUDGET}). Past the budget — or when every pool thread is
  * still busy with an earlier call — it throws {@link PolicyTimeoutException}, which the engine
  * handles like any policy fault: error log, policy-fault counter, the fallback policy's decision.
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class TimeBoundSessionPolicy implements SessionPolicy, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TimeBoundSessionPolicy.class);
 
-    /** How long a decision may take; the SPI asks for under a millisecond. */
+    /** How long a decision may take; the SPI asks policies to return quickly, so this is generous. */
     static final Duration DEFAULT_BUDGET = Duration.ofMillis(50);
     /** Decisions that may be running at once; more means the policy is stuck. */
     static final int MAX_IN_FLIGHT = 4;

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,9 +29,8 @@ import picocli.CommandLine.ParentCommand;
  * <p>Without {@code --config} it uses {@code DATA_DIR/postern.conf}, writing it on first run with a
  * fresh private key (mode 0600), port 51820, open admission, the echo handler and the
  * reset-on-identity-change policy. The data directory is {@code --data-dir}, else
- * {@code $POSTERN_DATA_DIR}, else {@code ./postern-data} relative to the working directory — beside
- * the checkout when run as {@code ./postern up}, where it is git-ignored; set {@code POSTERN_DATA_DIR}
- * for a fixed place. A file given with {@code --config} must exist: it is never generated.
+ * {@code $POSTERN_DATA_DIR}, else a fixed place per user, the same for both launchers
+ * ({@link DataDirectory}). A file given with {@code --config} must exist: it is never generated.
  *
  * <p>Plugin jars are loaded from {@code --plugins DIR}, else {@code $POSTERN_PLUGINS_DIR} (the image's
  * {@code bin/postern} sets it to {@code <image>/plugins}), else nowhere; see {@link PluginDirectory}.
@@ -45,8 +45,6 @@ final class UpCommand implements Callable<Integer> {
     static final String PLUGINS_DIR_ENV = "POSTERN_PLUGINS_DIR";
     /** The environment variable naming the UAPI socket directory. */
     static final String UAPI_DIR_ENV = "POSTERN_UAPI_DIR";
-    /** The data directory when neither --data-dir nor the variable is given. */
-    static final String DEFAULT_DATA_DIR = "postern-data";
     /** The configuration file's name in the data directory. */
     static final String CONFIG_FILE = "postern.conf";
 
@@ -57,17 +55,25 @@ final class UpCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where postern.conf lives (default: $" + DATA_DIR_ENV + ", else ./" + DEFAULT_DATA_DIR + ").")
+            description = "Where postern.conf lives (default: " + DataDirectory.DESCRIPTION + ").")
     Path dataDir;
 
     @Option(names = "--name", paramLabel = "NAME",
-            description = "Interface name for wg (default: the config file's base name, like wg-quick: wg0.conf -> wg0).")
+            description = "Interface name for wg and for Handler = tun's interface (default: the file's Name, else its base name, like wg-quick: wg0.conf -> wg0).")
     String name;
 
     @Option(names = "--uapi-dir", paramLabel = "DIR",
             description = "Where to serve WireGuard's userspace API as NAME.sock (default: $" + UAPI_DIR_ENV
                     + ", else /var/run/wireguard, where wg looks; skipped when that is not writable).")
     Path uapiDir;
+
+    @Option(names = "--allow-hooks",
+            description = "Run the file's wg-quick PreUp/PostUp/PreDown/PostDown commands (%%i = NAME); without it they are reported and not run.")
+    boolean allowHooks;
+
+    @Option(names = "--listen-port", paramLabel = "PORT",
+            description = "UDP port to listen on, instead of the file's ListenPort.")
+    Integer listenPort;
 
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
@@ -112,11 +118,45 @@ final class UpCommand implements Callable<Integer> {
         if (FirstRunConfig.readableByOthers(file)) {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
-        ConfigWatcher.Reader reader = f -> privateKey == null ? NodeConfig.load(f)
-                : WgQuickConfigParser.parse(f, readPrivateKey(privateKey));
-        NodeConfig nodeConfig = reader.read(file);
-        RunningGateway gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket(file),
-                metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()));
+        ConfigWatcher.Reader reader = f -> WgQuickConfigParser.parse(f, privateKey == null ? null : readPrivateKey(privateKey));
+        WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file, privateKey == null ? null : readPrivateKey(privateKey));
+        parsed.notApplied().forEach(line -> LOG.warn("{}", line));
+        NodeConfig nodeConfig = parsed.config();
+        int warmup = HandshakeWarmup.handshakes(parent.env);
+        if (warmup < 0) {
+            throw new ConfigException(HandshakeWarmup.ENV + ": not a number of handshakes: '"
+                    + parent.env.get(HandshakeWarmup.ENV) + "' (0 turns the warm-up off)");
+        }
+        if (listenPort != null) {
+            if (listenPort < 0 || listenPort > 65535) {
+                throw new IllegalArgumentException("--listen-port " + listenPort + " is not a port (0-65535)");
+            }
+            nodeConfig = nodeConfig.toBuilder().listenPort(listenPort).build();
+        }
+        String ifname = name != null ? name : !nodeConfig.interfaceName().isEmpty() ? nodeConfig.interfaceName()
+                : interfaceName(null, file);
+        // one name for the wg socket and the interface Handler = tun creates, as with wireguard-go
+        nodeConfig = nodeConfig.toBuilder().interfaceName(ifname).build();
+        Path uapiSocket = uapiSocket(file, ifname);
+        WgQuickConfigParser.Hooks hooks = parsed.hooks();
+        if (!hooks.isEmpty() && !allowHooks) {
+            LOG.warn("{}: PreUp/PostUp/PreDown/PostDown: not applied by Postern (they run commands; start with "
+                    + "--allow-hooks to run them, %i = {})", file, ifname);
+        }
+        boolean runHooks = allowHooks && !hooks.isEmpty();
+        if (runHooks) {
+            WgQuickHooks.run("PreUp", hooks.preUp(), ifname, true);
+        }
+        RunningGateway gateway;
+        try {
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names(),
+                    metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()));
+        } catch (IOException e) {
+            if (isPortInUse(e)) {
+                throw bindError(file, nodeConfig, e);
+            }
+            throw e;
+        }
         PosternNode node = gateway.node();
         if (watchConfig) {
             try {
@@ -126,11 +166,29 @@ final class UpCommand implements Callable<Integer> {
                 throw e;
             }
         }
+        if (runHooks) {
+            try {
+                WgQuickHooks.run("PostUp", hooks.postUp(), ifname, true);
+            } catch (IOException e) {
+                gateway.close();
+                throw e;
+            }
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Duration drain = Duration.ofSeconds(drainSeconds);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
-            gateway.drainAndClose(drain, RunningGateway.Sleeper.THREAD);
+            try {
+                if (runHooks) {
+                    WgQuickHooks.run("PreDown", hooks.preDown(), ifname, false);
+                }
+                gateway.drainAndClose(drain, RunningGateway.Sleeper.THREAD);
+                if (runHooks) {
+                    WgQuickHooks.run("PostDown", hooks.postDown(), ifname, false);
+                }
+            } catch (IOException e) {
+                LOG.warn("stopping", e); // not thrown: the down hooks only log
+            }
             LOG.info("stopped");
             stopped.countDown();
         }));
@@ -143,6 +201,8 @@ final class UpCommand implements Callable<Integer> {
         gateway.uapiSocket().ifPresent(socket -> parent.out.println("wg: " + socket + "  (wg show "
                 + socket.getFileName().toString().replaceFirst("\\.sock$", "") + ")"));
         parent.out.flush();
+        // after "listening on:": the warm-up never delays readiness, it only shortens the first handshakes
+        node.startWarmup(warmup);
         stopped.await();
         return 0;
     }
@@ -178,7 +238,35 @@ final class UpCommand implements Callable<Integer> {
         return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
     }
 
-    /** @return the interface name: --name, else the config file's base name without {@code .conf} */
+    /** @return a bind failure that names what to change: the file's ListenPort line, or --listen-port */
+    private static boolean isPortInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ConfigException bindError(Path file, NodeConfig config, IOException e) {
+        int line = 0;
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size() && line == 0; i++) {
+                if (lines.get(i).strip().toLowerCase(java.util.Locale.ROOT).matches("listenport\\s*=.*")) {
+                    line = i + 1;
+                }
+            }
+        } catch (IOException ignored) {
+            // the message still names the file
+        }
+        String where = listenPort != null ? "--listen-port " + listenPort : line > 0 ? "ListenPort" : "the port";
+        return new ConfigException(file.toString(), listenPort != null ? 0 : line, listenPort != null ? null : "ListenPort",
+                "cannot listen on UDP port " + config.listenPort() + ": another process uses it (" + e.getMessage() + "); "
+                        + "change " + where + " or start with up --listen-port PORT", e);
+    }
+
+    /** @return the interface name: {@code option}, else the config file's base name without {@code .conf} */
     static String interfaceName(String option, Path configFile) {
         if (option != null) {
             return option;
@@ -191,8 +279,7 @@ final class UpCommand implements Callable<Integer> {
      * @return where to serve the UAPI: in --uapi-dir or $POSTERN_UAPI_DIR (which must work), else in
      *         /var/run/wireguard when it exists writable or can be created; else null, with one line saying why
      */
-    private Path uapiSocket(Path configFile) {
-        String ifname = interfaceName(name, configFile);
+    private Path uapiSocket(Path configFile, String ifname) {
         if (!UapiServer.INTERFACE_NAME.matcher(ifname).matches()) {
             throw new ConfigException(configFile.toString(), 0, null, "'" + ifname + "' (from " + (name != null ? "--name"
                     : "the file's name") + ") is not an interface name wg accepts (1-15 of a-z A-Z 0-9 _ = + . -): "
@@ -217,10 +304,6 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private Path dataDir() {
-        if (dataDir != null) {
-            return dataDir;
-        }
-        String fromEnv = parent.env.get(DATA_DIR_ENV);
-        return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_DATA_DIR);
+        return DataDirectory.of(dataDir, parent.env);
     }
 }

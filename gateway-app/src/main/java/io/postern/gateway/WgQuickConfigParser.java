@@ -33,12 +33,18 @@ import java.util.function.Function;
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
  * ({@code Address}, {@code AllowedIPs}) take comma-separated values and may repeat. Stricter than
- * wg-quick: an unknown section or key (including wg-quick's {@code DNS}, {@code PostUp}…,
- * which Postern does not act on), a repeated single-valued key, a key without a value and a
- * duplicate peer are errors, so nothing is silently ignored. Without {@code ListenPort} the node
- * binds any free port, as wg does.
+ * wg-quick: an unknown section or key, a repeated single-valued key, a key without a value and a
+ * duplicate peer are errors, so nothing is silently ignored. Every wg-quick {@code [Interface]} key is
+ * accepted: {@code MTU} is used by the handlers that make an interface (see {@link NodeConfig#mtu()}); {@code DNS}, {@code Table}, {@code FwMark} and {@code SaveConfig} are read,
+ * checked and reported once as not applied by Postern ({@link Parsed#notApplied()});
+ * {@code PreUp/PostUp/PreDown/PostDown} are kept as {@link Hooks}, which {@code up} runs only with
+ * {@code --allow-hooks} (on a hook line only {@code #} starts a comment: shell commands use ';').
+ * {@code Handler} defaults to {@code ip} when {@code Address} is set (else {@code echo}).
+ * {@code Endpoint} takes a host name, resolved when the file is read (as wg resolves it at
+ * {@code setconf}/{@code syncconf}). Without {@code ListenPort} the node binds any free port, as wg does.
  *
- * <p>Every error is a {@link ConfigException} naming file, line and key. Secret values (private and
+ * <p>Every error is a {@link ConfigException} naming file, line and key; a file with several errors
+ * gets them all in one exception ({@link ConfigException#several}). Secret values (private and
  * preshared keys) are never quoted in messages.
  */
 final class WgQuickConfigParser {
@@ -48,7 +54,8 @@ final class WgQuickConfigParser {
     private static final int MIN_MTU = 68;
     private static final int MAX_MTU = 65_535 - 32 - 16;
 
-    private enum Section { NONE, INTERFACE, PEER }
+    /** BROKEN: after a section header in error, whose lines are skipped (their errors would only follow from it). */
+    private enum Section { NONE, INTERFACE, PEER, BROKEN }
 
     private final String file;
     private final Map<String, Integer> interfaceKeysSeen = new HashMap<>();
@@ -63,16 +70,84 @@ final class WgQuickConfigParser {
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
     private final List<PendingPeer> peers = new ArrayList<>();
+    private final List<ConfigException> errors = new ArrayList<>();
+    private final List<String> notApplied = new ArrayList<>();
+    private final Map<String, List<String>> hooks = new HashMap<>();
+
+    /** wg-quick's hook keys, lower case, in the order wg-quick runs them. */
+    static final List<String> HOOK_KEYS = List.of("preup", "postup", "predown", "postdown");
+
+    /**
+     * wg-quick's commands, to run around the gateway's life with {@code %i} replaced by the interface name.
+     *
+     * @param preUp    before the gateway starts
+     * @param postUp   after it started
+     * @param preDown  before it stops
+     * @param postDown after it stopped
+     */
+    record Hooks(List<String> preUp, List<String> postUp, List<String> preDown, List<String> postDown) {
+        Hooks {
+            preUp = List.copyOf(preUp);
+            postUp = List.copyOf(postUp);
+            preDown = List.copyOf(preDown);
+            postDown = List.copyOf(postDown);
+        }
+
+        /** @return whether there is no hook at all */
+        boolean isEmpty() {
+            return preUp.isEmpty() && postUp.isEmpty() && preDown.isEmpty() && postDown.isEmpty();
+        }
+    }
+
+    /**
+     * A parsed file.
+     *
+     * @param config     the node's configuration
+     * @param notApplied one line per accepted wg-quick key that Postern does not act on ("file:line: Key: …")
+     * @param hooks      the wg-quick hooks, for {@code up --allow-hooks}
+     */
+    record Parsed(NodeConfig config, List<String> notApplied, Hooks hooks, Map<PublicKey, String> names) {}
+
+    /**
+     * A peer's name as wg-easy, PiVPN and hand-written files keep it, in a comment: {@code # laptop} as the
+     * first line of its [Peer] section, or just before the section {@code ### begin laptop ###} (PiVPN)
+     * or {@code # Client: laptop (id)} (wg-easy), or {@code # laptop}.
+     */
+    static String nameIn(String comment) {
+        String c = comment.strip();
+        if (!c.startsWith("#")) {
+            return null;
+        }
+        c = c.replaceFirst("^#+", "").strip();
+        var pivpn = java.util.regex.Pattern.compile("begin (.+?) #*").matcher(c);
+        if (pivpn.matches()) {
+            return pivpn.group(1).strip();
+        }
+        if (c.startsWith("end ") && c.endsWith("#")) {
+            return null;
+        }
+        var wgEasy = java.util.regex.Pattern.compile("Client: (.+?)( \\(.*\\))?").matcher(c);
+        if (wgEasy.matches()) {
+            return wgEasy.group(1).strip();
+        }
+        return c.isEmpty() || c.length() > 64 ? null : c;
+    }
 
     /** A {@code [Peer]} being read. */
     private static final class PendingPeer {
         final int line;
+        /** From a comment (see {@link #nameIn}), or null. */
+        String name;
+        /** Whether a key line was read: a later comment is not the name. */
+        boolean keyed;
         final Map<String, Integer> keysSeen = new HashMap<>();
         PublicKey publicKey;
         PresharedKey presharedKey = PresharedKey.NONE;
         final List<IpPrefix> allowedIps = new ArrayList<>();
         Endpoint endpoint;
         Duration keepalive = Duration.ZERO;
+        /** Its PublicKey line was in error: "no PublicKey" would repeat that. */
+        boolean publicKeyInError;
 
         PendingPeer(int line) {
             this.line = line;
@@ -81,6 +156,10 @@ final class WgQuickConfigParser {
 
     /** The private key given apart from the file ({@code up --private-key FILE}), or null. */
     private PrivateKey separateKey;
+    private boolean peersOnly;
+    private String pendingName;
+    private boolean headerInError;
+    private boolean privateKeyInError;
 
     private WgQuickConfigParser(String file) {
         this.file = file;
@@ -94,13 +173,7 @@ final class WgQuickConfigParser {
      * @throws IOException     when the file cannot be read
      */
     static NodeConfig parse(Path path, PrivateKey separateKey) throws IOException {
-        String name = path.toString();
-        if (!Files.isRegularFile(path)) {
-            return parse(path); // its message
-        }
-        WgQuickConfigParser parser = new WgQuickConfigParser(name);
-        parser.separateKey = separateKey;
-        return parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
+        return load(path, separateKey).config();
     }
 
     /**
@@ -108,6 +181,21 @@ final class WgQuickConfigParser {
      * @throws IOException     when the file cannot be read
      */
     static NodeConfig parse(Path path) throws IOException {
+        return load(path).config();
+    }
+
+    /**
+     * As {@link #parse(Path)}, with the keys not applied and the hooks.
+     *
+     * @throws ConfigException naming file, line and key (all the file's errors at once)
+     * @throws IOException     when the file cannot be read
+     */
+    static Parsed load(Path path) throws IOException {
+        return load(path, null);
+    }
+
+    /** As {@link #load(Path)}, the private key given apart ({@link #parse(Path, PrivateKey)}) unless null. */
+    static Parsed load(Path path, PrivateKey separateKey) throws IOException {
         String name = path.toString();
         if (!Files.exists(path)) {
             throw new ConfigException(name, 0, null, "no such file");
@@ -115,7 +203,37 @@ final class WgQuickConfigParser {
         if (!Files.isRegularFile(path)) {
             throw new ConfigException(name, 0, null, "not a regular file");
         }
-        return parse(name, Files.readAllLines(path, StandardCharsets.UTF_8));
+        WgQuickConfigParser parser = new WgQuickConfigParser(name);
+        parser.separateKey = separateKey;
+        NodeConfig config = parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
+        Map<PublicKey, String> names = new java.util.LinkedHashMap<>();
+        for (PendingPeer p : parser.peers) {
+            if (p.publicKey != null && p.name != null) {
+                names.put(p.publicKey, p.name);
+            }
+        }
+        return new Parsed(config, List.copyOf(parser.notApplied), parser.hooks(), names);
+    }
+
+    /**
+     * Reads only the {@code [Peer]} sections, as {@code syncconf} does: the {@code [Interface]} may be
+     * absent, or hold anything a wg-quick file may (it is checked, then ignored).
+     *
+     * @throws ConfigException naming file, line and key (all the file's errors at once)
+     */
+    static List<PeerConfig> parsePeers(String file, List<String> lines) {
+        WgQuickConfigParser parser = new WgQuickConfigParser(file);
+        parser.peersOnly = true;
+        parser.readSections(lines);
+        List<PeerConfig> out = new ArrayList<>();
+        parser.buildPeers(out::add);
+        parser.throwErrors();
+        return out;
+    }
+
+    private Hooks hooks() {
+        return new Hooks(hooks.getOrDefault("preup", List.of()), hooks.getOrDefault("postup", List.of()),
+                hooks.getOrDefault("predown", List.of()), hooks.getOrDefault("postdown", List.of()));
     }
 
     /**
@@ -128,15 +246,60 @@ final class WgQuickConfigParser {
     }
 
     private NodeConfig read(List<String> lines) {
+        readSections(lines);
+        if ((interfaceLine == 0 && headerInError) || (privateKey == null && privateKeyInError)) {
+            throwErrors(); // what build() would add only follows from errors already reported
+        }
+        NodeConfig config = null;
+        try {
+            config = build();
+        } catch (ConfigException e) {
+            errors.add(e);
+        }
+        throwErrors();
+        return config;
+    }
+
+    private void throwErrors() {
+        if (errors.size() == 1) {
+            throw errors.getFirst();
+        }
+        if (!errors.isEmpty()) {
+            throw ConfigException.several(errors);
+        }
+    }
+
+    /** Reads every line, collecting errors (a line in error is skipped; the others are still checked). */
+    private void readSections(List<String> lines) {
         Section section = Section.NONE;
         PendingPeer peer = null;
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
-            String line = stripComment(lines.get(i)).strip();
+            String raw = lines.get(i);
+            if (raw.strip().startsWith("#")) {
+                String n = nameIn(raw);
+                if (n != null) {
+                    if (peer != null && !peer.keyed && peer.name == null) {
+                        peer.name = n; // the first comment of a [Peer] section
+                    } else {
+                        pendingName = n; // the last comment before a section header
+                    }
+                }
+                continue;
+            } else if (!raw.isBlank() && !raw.strip().startsWith("[")) {
+                if (peer != null) {
+                    peer.keyed = true;
+                }
+                pendingName = null;
+            }
+            String line = (isHook(raw) ? stripHashComment(raw) : stripComment(raw)).strip();
             if (line.isEmpty()) {
                 continue;
             }
+          try {
             if (line.startsWith("[")) {
+                section = Section.BROKEN; // until this header proves good
+                peer = null;
                 if (!line.endsWith("]")) {
                     throw new ConfigException(file, lineNo, null, "section header '" + line + "' has no closing ']'");
                 }
@@ -153,6 +316,8 @@ final class WgQuickConfigParser {
                     }
                     case "peer" -> {
                         peer = new PendingPeer(lineNo);
+                        peer.name = pendingName;
+                        pendingName = null;
                         peers.add(peer);
                         section = Section.PEER;
                     }
@@ -170,17 +335,36 @@ final class WgQuickConfigParser {
             if (key.isEmpty()) {
                 throw new ConfigException(file, lineNo, null, "line has '=' but no key before it");
             }
+            if (value.isEmpty() && section == Section.INTERFACE && HOOK_KEYS.contains(key.toLowerCase(Locale.ROOT))) {
+                continue; // wg-quick runs an empty hook as nothing (wg-easy writes "PreUp = ")
+            }
             if (value.isEmpty()) {
                 throw new ConfigException(file, lineNo, key, "has no value");
             }
             switch (section) {
+                case BROKEN -> { }
                 case NONE -> throw new ConfigException(file, lineNo, key,
                         "appears before any section; put it under [Interface] or [Peer]");
                 case INTERFACE -> interfaceKey(lineNo, key, value);
                 case PEER -> peerKey(peer, lineNo, key, value);
             }
+          } catch (ConfigException e) {
+            errors.add(e);
+            String k = e.key().orElse("").toLowerCase(Locale.ROOT);
+            if (line.startsWith("[")) {
+                headerInError = true;
+            } else if (section == Section.PEER && k.equals("publickey")) {
+                peer.publicKeyInError = true;
+            } else if (section != Section.PEER && k.equals("privatekey")) {
+                privateKeyInError = true;
+            }
+          }
         }
-        return build();
+    }
+
+    private static boolean isHook(String raw) {
+        int eq = raw.indexOf('=');
+        return eq > 0 && HOOK_KEYS.contains(raw.substring(0, eq).strip().toLowerCase(Locale.ROOT));
     }
 
     private void interfaceKey(int line, String key, String value) {
@@ -226,10 +410,40 @@ final class WgQuickConfigParser {
                 }
                 plugins.put(k, value);
             }
+            case "dns" -> {
+                list(line, key, value); // IP addresses and search domains: resolvconf's business, not Postern's
+                notApplied(line, key, "Postern configures no resolver");
+            }
+            case "table" -> {
+                once(interfaceKeysSeen, line, key);
+                if (!value.matches("[A-Za-z0-9_.-]+")) {
+                    throw new ConfigException(file, line, key, "'" + value + "' is not off, auto, a table number or name");
+                }
+                notApplied(line, key, "Postern adds no routes");
+            }
+            case "fwmark" -> {
+                once(interfaceKeysSeen, line, key);
+                if (!value.equalsIgnoreCase("off") && !value.matches("(0x[0-9A-Fa-f]{1,8}|[0-9]{1,10})")) {
+                    throw new ConfigException(file, line, key, "'" + value + "' is neither off nor a 32-bit number");
+                }
+                notApplied(line, key, "Postern sets no firewall mark on its socket");
+            }
+            case "saveconfig" -> {
+                once(interfaceKeysSeen, line, key);
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new ConfigException(file, line, key, "'" + value + "' is neither true nor false");
+                }
+                notApplied(line, key, "Postern does not write its running peers back into this file on shutdown");
+            }
+            case "preup", "postup", "predown", "postdown" -> hooks.computeIfAbsent(k, x -> new ArrayList<>()).add(value);
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
                     + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
-                    + "MetricsListen, Name, MTU");
+                    + "MetricsListen, Name, MTU, and wg-quick's DNS, Table, FwMark, SaveConfig, PreUp, PostUp, PreDown, PostDown");
         }
+    }
+
+    private void notApplied(int line, String key, String why) {
+        notApplied.add(file + ":" + line + ": " + key + ": not applied by Postern (" + why + ")");
     }
 
     private void peerKey(PendingPeer peer, int line, String key, String value) {
@@ -249,7 +463,7 @@ final class WgQuickConfigParser {
             }
             case "endpoint" -> {
                 once(peer.keysSeen, line, key);
-                peer.endpoint = parseValue(line, key, value, Endpoint::parse, true);
+                peer.endpoint = parseValue(line, key, value, WgQuickConfigParser::endpoint, true);
             }
             case "persistentkeepalive" -> {
                 once(peer.keysSeen, line, key);
@@ -261,6 +475,8 @@ final class WgQuickConfigParser {
     }
 
     private NodeConfig build() {
+        List<PeerConfig> built = new ArrayList<>();
+        buildPeers(built::add);
         if (interfaceLine == 0) {
             throw new ConfigException(file, 0, null, "no [Interface] section");
         }
@@ -281,21 +497,60 @@ final class WgQuickConfigParser {
         plugin("cryptoprovider", builder::cryptoProvider);
         plugin("admission", builder::admission);
         plugin("handler", builder::handler);
+        if (!addresses.isEmpty() && !plugins.containsKey("handler")) {
+            // a file with Address is a wg-quick interface meant to carry IP: the echo handler would send
+            // every ping back to the pinger, carry nothing and warn nobody
+            builder.handler("ip");
+        }
         plugin("transport", builder::transport);
+        built.forEach(builder::peer);
+        return builder.build();
+    }
 
+    /** Checks the peers (errors collected), giving each complete one to {@code out}. */
+    private void buildPeers(Consumer<PeerConfig> out) {
         Map<PublicKey, Integer> peerLines = new HashMap<>();
         for (PendingPeer p : peers) {
             if (p.publicKey == null) {
-                throw new ConfigException(file, p.line, null, "[Peer] has no PublicKey");
+                if (p.publicKeyInError) {
+                    continue;
+                }
+                errors.add(new ConfigException(file, p.line, null, "[Peer] has no PublicKey"));
+                continue;
             }
             Integer first = peerLines.putIfAbsent(p.publicKey, p.line);
             if (first != null) {
-                throw new ConfigException(file, p.line, "PublicKey", "peer " + p.publicKey.shortForm()
-                        + " is configured twice (first [Peer] on line " + first + ")");
+                errors.add(new ConfigException(file, p.line, "PublicKey", "peer " + p.publicKey.shortForm()
+                        + " is configured twice (first [Peer] on line " + first + ")"));
+                continue;
             }
-            builder.peer(new PeerConfig(p.publicKey, p.presharedKey, p.allowedIps, p.endpoint, p.keepalive));
+            out.accept(new PeerConfig(p.publicKey, p.presharedKey, p.allowedIps, p.endpoint, p.keepalive));
         }
-        return builder.build();
+    }
+
+    /**
+     * {@code IP:PORT}, {@code [IPv6]:PORT}, or {@code HOST:PORT} with the host name resolved now (the
+     * first address the resolver gives, as wg's getaddrinfo does).
+     */
+    static Endpoint endpoint(String value) {
+        try {
+            return Endpoint.parse(value);
+        } catch (IllegalArgumentException notLiteral) {
+            int colon = value.lastIndexOf(':');
+            String host = colon > 0 ? value.substring(0, colon) : "";
+            if (host.isEmpty() || host.startsWith("[") || host.indexOf(':') >= 0 || !host.matches("[A-Za-z0-9.-]+")
+                    || host.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+                throw notLiteral; // not a host name: the literal's own message says what is wrong
+            }
+            InetAddress ip;
+            try {
+                ip = InetAddress.getByName(host);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("cannot resolve host '" + host + "'", e);
+            }
+            return Endpoint.parse((ip instanceof java.net.Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress())
+                    + value.substring(colon));
+        }
     }
 
     private void plugin(String key, Consumer<String> setter) {
@@ -396,6 +651,11 @@ final class WgQuickConfigParser {
         int semi = line.indexOf(';');
         int cut = hash < 0 ? semi : semi < 0 ? hash : Math.min(hash, semi);
         return cut < 0 ? line : line.substring(0, cut);
+    }
+
+    private static String stripHashComment(String line) {
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
     }
 
     private static String firstWord(String line) {

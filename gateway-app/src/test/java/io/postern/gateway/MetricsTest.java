@@ -125,6 +125,48 @@ class MetricsTest {
     }
 
     @Test
+    void theIpHandlersDropsAreExported() throws Exception {
+        NodeConfig config = NodeConfig.builder(OperateTest.key(1)).listenAddress(LOOPBACK).handler("ip")
+                .metricsListen(new InetSocketAddress(LOOPBACK, 0))
+                .peer(new PeerConfig(OperateTest.pub(2), PresharedKey.NONE, List.of(IpPrefix.parse("198.18.0.2/32")), null,
+                        Duration.ZERO))
+                .build();
+        try (RunningGateway gw = RunningGateway.start(config, PluginRegistry.load(), dataDir);
+             PosternNode peer = PosternNode.start(NodeConfig.builder(OperateTest.key(2)).listenAddress(LOOPBACK)
+                     .peer(PeerConfig.of(gw.node().publicKey(), Endpoint.of(LOOPBACK, gw.node().localEndpoint().port())))
+                     .handler(new PosternNodeTest.CapturingHandler()).build())) {
+            assertThat(scrape(gw)).containsEntry("postern_ip_dropped_packets_total{reason=\"bad_version\"}", 0.0)
+                    .containsEntry("postern_ip_echo_replies_total", 0.0)
+                    .containsEntry("postern_ip_forwarded_packets_total", 0.0)
+                    .containsEntry("postern_transport_errors_total", 0.0);
+            int n = 3;
+            for (int i = 0; i < n; i++) {
+                byte[] notIp = ("packet " + i).getBytes(StandardCharsets.UTF_8); // version nibble 7
+                peer.engine().send(gw.node().publicKey(), notIp, 0, notIp.length);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            Map<String, Double> after = scrape(gw);
+            while (after.get("postern_ip_dropped_packets_total{reason=\"bad_version\"}") < n) {
+                assertThat(System.nanoTime()).as("drops counted in time").isLessThan(deadline);
+                Thread.sleep(10);
+                after = scrape(gw);
+            }
+            assertThat(after).containsEntry("postern_ip_dropped_packets_total{reason=\"bad_version\"}", (double) n)
+                    .containsEntry("postern_ip_dropped_packets_total{reason=\"too_short\"}", 0.0);
+        }
+    }
+
+    @Test
+    void theEchoHandlerHasNoIpCounters() throws Exception {
+        NodeConfig config = NodeConfig.builder(OperateTest.key(1)).listenAddress(LOOPBACK)
+                .metricsListen(new InetSocketAddress(LOOPBACK, 0)).build();
+        try (RunningGateway gw = RunningGateway.start(config, PluginRegistry.load(), dataDir)) {
+            assertThat(scrape(gw)).containsEntry("postern_transport_errors_total", 0.0)
+                    .doesNotContainKey("postern_ip_echo_replies_total");
+        }
+    }
+
+    @Test
     void metricsListenMustBeLoopback() {
         assertThatThrownBy(() -> WgQuickConfigParser.parse("p.conf", List.of("[Interface]",
                 "PrivateKey = " + OperateTest.key(1).toBase64(), "MetricsListen = 0.0.0.0:9586")))

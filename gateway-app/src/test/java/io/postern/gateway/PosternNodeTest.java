@@ -1,6 +1,7 @@
 package io.postern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.postern.engine.PeerConfig;
@@ -113,6 +114,36 @@ class PosternNodeTest {
                 .extracting(s -> s.state()).isEqualTo(SessionState.ESTABLISHED);
         assertThat(gateway.engine().peer(peer.publicKey())).get()
                 .satisfies(s -> assertThat(s.configured()).isFalse())
+                .satisfies(s -> assertThat(s.endpoint()).isEqualTo(peer.localEndpoint()));
+    }
+
+    @Test
+    void onTheUdpLinuxTransportAPeerHandshakesAndABurstIsEchoedWhole() throws Exception {
+        assumeTrue(System.getProperty("os.name", "").startsWith("Linux")
+                && PluginRegistry.load().transports().names().contains("udp-linux"), "udp-linux runs on Linux only");
+        PosternNode gateway = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK).admission("open")
+                .transport("udp-linux").build());
+        CapturingHandler captured = new CapturingHandler();
+        PosternNode peer = start(NodeConfig.builder(newKey()).listenAddress(LOOPBACK).transport("udp-linux")
+                .peer(PeerConfig.of(gateway.publicKey(), gateway.localEndpoint())).handler(captured).build());
+        byte[] first = new byte[64];
+        assertThat(peer.engine().send(gateway.publicKey(), first, 0, first.length)).isTrue();
+        assertThat(captured.packets.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("first echo").isNotNull();
+        // a burst: the gateway answers it from its receive thread, in sendmmsg batches (GSO where the kernel has it)
+        for (int i = 0; i < 40; i++) {
+            byte[] payload = new byte[1200];
+            Arrays.fill(payload, (byte) i);
+            assertThat(peer.engine().send(gateway.publicKey(), payload, 0, payload.length)).isTrue();
+        }
+        java.util.Set<Byte> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            Packet echo = captured.packets.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(echo).as("echo %d of the burst", i).isNotNull();
+            assertThat(echo.payload()).hasSize(1200);
+            seen.add(echo.payload()[0]);
+        }
+        assertThat(seen).hasSize(40);
+        assertThat(gateway.engine().peer(peer.publicKey())).get()
                 .satisfies(s -> assertThat(s.endpoint()).isEqualTo(peer.localEndpoint()));
     }
 

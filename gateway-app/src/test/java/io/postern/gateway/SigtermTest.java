@@ -2,7 +2,6 @@ package io.postern.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.postern.gateway.admin.AdminServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,7 @@ class SigtermTest {
                 ready = line.startsWith("admin: ");
             }
             assertThat(ready).as("'postern up' started (stderr: %s)", Files.readString(dataDir.resolve("stderr.log"))).isTrue();
-            assertThat(AdminServer.socketIn(dataDir)).exists();
+            assertThat(RunningGateway.adminSocketIn(dataDir)).exists();
 
             up.destroy(); // SIGTERM
             assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
@@ -53,7 +52,7 @@ class SigtermTest {
             assertThat(up.exitValue()).isEqualTo(143);
             String log = Files.readString(dataDir.resolve("stderr.log"));
             assertThat(log).contains("node stopped").containsPattern("UpCommand - stopped");
-            assertThat(AdminServer.socketIn(dataDir)).doesNotExist();
+            assertThat(RunningGateway.adminSocketIn(dataDir)).doesNotExist();
         } finally {
             up.destroyForcibly();
         }

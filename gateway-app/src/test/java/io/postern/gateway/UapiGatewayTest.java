@@ -98,6 +98,7 @@ class UapiGatewayTest {
 
         assertThat(answer).isEqualTo("private_key=" + "01".repeat(32) + "\n"
                 + "listen_port=" + port + "\n"
+                + "postern_public_key=" + gateway.node().publicKey().toBase64() + "\n"
                 + "postern_listen_endpoint=127.0.0.1:" + port + "\n"
                 + "postern_policy=reset-on-identity-change\n"
                 + answer.lines().filter(l -> l.startsWith("postern_time_ms=")).findFirst().orElseThrow() + "\n"
@@ -113,6 +114,7 @@ class UapiGatewayTest {
                 + "allowed_ip=10.0.0.2/32\n"
                 + "allowed_ip=fd00::2/128\n"
                 + "postern_configured=true\n"
+                + "postern_configured_endpoint=127.0.0.1:9\n"
                 + "postern_state=NONE\n"
                 + "errno=0\n\n");
     }
@@ -215,6 +217,30 @@ class UapiGatewayTest {
             assertThat(gateway.node().engine().peer(OperateTest.pub(2)).orElseThrow().state().name()).isEqualTo("ESTABLISHED");
             assertThat(client.engine().send(gw, p, 0, p.length)).isTrue();
             assertThat(handler.packets.poll(15, TimeUnit.SECONDS)).as("echo after the set, same session").isNotNull();
+        }
+    }
+
+    @Test
+    void whatTheIpHandlerDropsIsCountedInGetAndShow() throws Exception {
+        Path socket = start(NodeConfig.builder(OperateTest.key(1)).handler("ip").address(IpPrefix.parse("10.0.0.1/24"))
+                .peer(new PeerConfig(OperateTest.pub(2), PresharedKey.NONE, List.of(IpPrefix.parse("10.0.0.2/32")), null,
+                        Duration.ZERO)));
+        PublicKey gw = gateway.node().publicKey();
+        try (PosternNode client = PosternNode.start(NodeConfig.builder(OperateTest.key(2)).listenAddress(LOOPBACK)
+                .peer(PeerConfig.of(gw, Endpoint.of(LOOPBACK, gateway.node().localEndpoint().port()))).build())) {
+            client.engine().initiateHandshake(gw);
+            byte[] notIp = {0x45, 0, 0};
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String get = "";
+            while (!get.contains("postern_ip_dropped=too_short ")) {
+                assertThat(System.nanoTime()).as("the drop counted within 15 s").isLessThan(deadline);
+                client.engine().send(gw, notIp, 0, notIp.length);
+                Thread.sleep(50);
+                get = exchange(socket, "get=1\n\n", 1);
+            }
+            String text = StatusText.format(io.postern.gateway.admin.GatewayStatus.fromUapi(
+                    get.lines().filter(l -> !l.isEmpty() && !l.startsWith("errno=")).toList()), "wg7");
+            assertThat(text).containsPattern("ip handler dropped: \\d+ too short\n");
         }
     }
 

@@ -230,8 +230,8 @@ class WgQuickConfigParserTest {
 
     @Test
     void unknownKeysAreErrorsInBothSections() {
-        fails("[Interface]\nPrivateKey=" + PRIV + "\nDNS = 1.1.1.1\n")
-                .hasMessageStartingWith("postern.conf:3: DNS: unknown key in [Interface]; known: PrivateKey,");
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nDNSS = 1.1.1.1\n")
+                .hasMessageStartingWith("postern.conf:3: DNSS: unknown key in [Interface]; known: PrivateKey,");
         fails("[Interface]\nPrivateKey=" + PRIV + "\n[Peer]\nPublicKey=" + PEER1 + "\nColour = blue\n")
                 .hasMessageStartingWith("postern.conf:5: Colour: unknown key in [Peer]; known: PublicKey,");
     }

@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
 import io.postern.engine.EngineServices;
-import io.postern.gateway.wiring.AdmissionModule;
-import io.postern.gateway.wiring.CryptoModule;
+import io.postern.engine.SessionEngine;
 import io.postern.gateway.wiring.EngineModule;
-import io.postern.gateway.wiring.Fallback;
-import io.postern.gateway.wiring.HandlerModule;
-import io.postern.gateway.wiring.IdentityModule;
-import io.postern.gateway.wiring.PolicyModule;
-import io.postern.gateway.wiring.TransportModule;
+import io.postern.gateway.wiring.PluginModule;
 import io.postern.key.StaticKeyPair;
-import io.postern.spi.SessionPolicy;
+import io.postern.spi.TransportProvider;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +23,8 @@ class WiringTest {
                 .sessionPolicy("keep-both").admission("open").build());
         StaticKeyPair identity = s.crypto().x25519().generateKeyPair();
         Injector injector = Guice.createInjector(
-                new IdentityModule(identity, Clock.systemUTC()),
-                new CryptoModule(s.crypto(), s.handshakes()),
-                new PolicyModule(s.policy(), s.fallbackPolicy()),
-                new AdmissionModule(s.admission()),
-                new HandlerModule(s.handler()),
-                new TransportModule(s.transport()),
-                new EngineModule());
+                new PluginModule(s.crypto(), s.handshakes(), s.policy(), s.admission(), s.handler(), s.transport()),
+                new EngineModule(identity, Clock.systemUTC(), s.fallbackPolicy()));
 
         EngineServices services = injector.getInstance(EngineServices.class);
         assertThat(services.crypto()).isSameAs(s.crypto());
@@ -45,8 +34,9 @@ class WiringTest {
         assertThat(services.admission()).isSameAs(s.admission());
         assertThat(services.handler()).isSameAs(s.handler());
         assertThat(injector.getInstance(EngineServices.class)).isSameAs(services);
-        assertThat(injector.getInstance(Key.get(SessionPolicy.class, Fallback.class)).name())
-                .isEqualTo("reset-on-identity-change");
-        assertThat(injector.getInstance(StaticKeyPair.class)).isSameAs(identity);
+        assertThat(services.fallbackPolicy().name()).isEqualTo("reset-on-identity-change");
+        assertThat(injector.getInstance(TransportProvider.class)).isSameAs(s.transport());
+        assertThat(injector.getInstance(SessionEngine.class).publicKey()).isEqualTo(identity.publicKey());
+        assertThat(injector.getInstance(SessionEngine.class)).isSameAs(injector.getInstance(SessionEngine.class));
     }
 }

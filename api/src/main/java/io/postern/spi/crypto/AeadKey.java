@@ -2,7 +2,7 @@ package io.postern.spi.crypto;
 
 /**
  * ChaCha20-Poly1305 under one key. The nonce is 4 zero bytes followed by {@code counter} as 64-bit
- * little-endian (PROTOCOL.md). An instance is <b>not</b> thread-safe: confine it to one thread or
+ * little-endian (docs/protocol.md). An instance is <b>not</b> thread-safe: confine it to one thread or
  * synchronize on it. {@code in} and {@code out} ranges may be the same array at the same offset
  * (in-place) but must not otherwise overlap.
  */

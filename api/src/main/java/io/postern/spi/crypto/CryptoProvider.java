@@ -1,7 +1,7 @@
 package io.postern.spi.crypto;
 
 /**
- * A set of the primitives WireGuard v1 uses (PROTOCOL.md "Primitives"): X25519,
+ * A set of the primitives WireGuard v1 uses (docs/protocol.md "Primitives"): X25519,
  * ChaCha20-Poly1305, XChaCha20-Poly1305 and BLAKE2s (hash, keyed MAC, HMAC).
  *
  * <p>Implementations are found with {@link java.util.ServiceLoader} ({@code provides

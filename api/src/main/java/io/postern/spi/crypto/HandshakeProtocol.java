@@ -5,8 +5,8 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 
 /**
- * WireGuard v1's handshake for one local static identity (PROTOCOL.md "Handshake"), both roles,
- * plus the mac1/mac2/cookie layer (PROTOCOL.md and WireGuard paper §5.4.7).
+ * WireGuard v1's handshake for one local static identity (docs/protocol.md "Handshake"), both roles,
+ * plus the mac1/mac2/cookie layer (docs/protocol.md and WireGuard paper §5.4.7).
  *
  * <p>Thread-safe; the per-handshake state objects it returns are not (one thread at a time).
  * Message arguments are whole wire messages ({@code msg[offset, offset+length)}) exactly as
@@ -75,7 +75,10 @@ public interface HandshakeProtocol {
     HandshakeResult<byte[]> consumeCookieReply(byte[] msg, int offset, int length, byte[] mac1Sent,
                                                PublicKey remoteStatic);
 
-    /** Current time source hook: tests may replace the clock the cookie secret rotates with. */
+    /**
+     * Renews the cookie secret now, as its rotation timer would (tests: a cookie made before is
+     * then stale). Implementations without cookies ignore it.
+     */
     default void rotateCookieSecretNow() {}
 
     // ---- shared ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ public interface X25519 {
      *
      * @return {@code false} when the shared secret is all zeros (a low-order public key), in which
      *         case {@code out} holds zeros and the caller must abandon the handshake
-     *         (PROTOCOL.md: reject an all-zero shared secret); {@code true} otherwise
+     *         (docs/protocol.md: reject an all-zero shared secret); {@code true} otherwise
      */
     boolean sharedSecret(byte[] privateKey, byte[] publicKey, byte[] out);
 }

@@ -68,7 +68,11 @@ public final class EchoThroughputLoad {
     }
 
     private static double rawEcho(InetAddress loopback, int threads, int seconds) throws Exception {
-        ReusePortTransport server = new ReusePortTransport(new InetSocketAddress(loopback, 0), threads);
+        return rawEcho(new ReusePortTransport(new InetSocketAddress(loopback, 0), threads), loopback, seconds);
+    }
+
+    /** @return echoes/s of a plain echo on {@code server} (closed here), no crypto */
+    static double rawEcho(Transport server, InetAddress loopback, int seconds) throws Exception {
         server.start((source, buffer, offset, length) -> server.send(source, buffer, offset, length));
         LongAdder echoes = new LongAdder();
         List<DatagramChannel> clients = new ArrayList<>();
@@ -102,6 +106,12 @@ public final class EchoThroughputLoad {
     /** @param threads null: PosternNode with the product's udp transport; else the engine on ReusePortTransport */
     private static double gatewayEcho(InetAddress loopback, String provider, int seconds, Integer threads)
             throws Exception {
+        return gatewayEcho(loopback, provider, seconds, threads, NodeConfig.DEFAULT_TRANSPORT);
+    }
+
+    /** As above; a {@link PosternNode} ({@code threads} null) uses the transport named {@code transportName}. */
+    static double gatewayEcho(InetAddress loopback, String provider, int seconds, Integer threads, String transportName)
+            throws Exception {
         ClassPathPlugins plugins = new ClassPathPlugins(provider);
         AutoCloseable gateway;
         io.postern.key.PublicKey gatewayKey;
@@ -109,7 +119,7 @@ public final class EchoThroughputLoad {
         if (threads == null) {
             PosternNode node = PosternNode.start(NodeConfig.builder(plugins.crypto.x25519().generateKeyPair()
                     .privateKey()).listenAddress(loopback).listenPort(0).admission("open").handler("echo")
-                    .cryptoProvider(provider).build());
+                    .cryptoProvider(provider).transport(transportName).build());
             gateway = node;
             gatewayKey = node.publicKey();
             port = node.localEndpoint().port();

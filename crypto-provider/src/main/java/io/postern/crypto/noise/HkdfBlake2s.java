@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * WireGuard's KDF_n, which is the Noise spec's HKDF (§4.3) with HMAC-BLAKE2s: T0 = HMAC(key,
- * input), T1 = HMAC(T0, 0x1), Ti = HMAC(T0, T(i-1) ‖ i); returns T1..Tn (PROTOCOL.md "Primitives",
+ * input), T1 = HMAC(T0, 0x1), Ti = HMAC(T0, T(i-1) ‖ i); returns T1..Tn (docs/protocol.md "Primitives",
  * RFC 5869 with an empty info).
  */
 final class HkdfBlake2s {

@@ -10,7 +10,7 @@ import io.postern.wire.MessageType;
 import java.security.MessageDigest;
 
 /**
- * mac1 and mac2 of handshake messages (WireGuard paper §5.4.4; PROTOCOL.md): MAC is keyed
+ * mac1 and mac2 of handshake messages (WireGuard paper §5.4.4; docs/protocol.md): MAC is keyed
  * BLAKE2s with a 16-byte output; mac1 = MAC(HASH(LABEL_MAC1 ‖ S_receiver_pub), msg up to mac1),
  * mac2 = MAC(cookie, msg up to mac2).
  */

@@ -18,7 +18,7 @@ import java.time.InstantSource;
 import java.util.Arrays;
 
 /**
- * WireGuard v1's handshake for one local static identity (PROTOCOL.md "Handshake"): Noise IKpsk2
+ * WireGuard v1's handshake for one local static identity (docs/protocol.md "Handshake"): Noise IKpsk2
  * via {@link IkHandshake} with CONSTRUCTION and IDENTIFIER from {@link WireGuardConstruction},
  * the wire layouts of {@code io.postern.wire}, mac1/mac2 via {@link MessageMacs} and cookies via
  * {@link CookieChecker}. Thread-safe; the handshake objects it returns are not.

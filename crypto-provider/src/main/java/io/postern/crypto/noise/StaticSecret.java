@@ -2,7 +2,7 @@ package io.postern.crypto.noise;
 
 /**
  * Supplies DH(S_local, S_remote), the {@code ss} token of IK, which is the same for every
- * handshake between two static keys (PROTOCOL.md: it may be precomputed).
+ * handshake between two static keys (docs/protocol.md: it may be precomputed).
  */
 @FunctionalInterface
 interface StaticSecret {

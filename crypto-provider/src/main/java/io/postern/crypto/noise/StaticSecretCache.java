@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A bounded least-recently-used cache of DH(S_local, S_remote) per remote static key: the value
- * is the same for every handshake of a pair (PROTOCOL.md), so a busy responder does one X25519
+ * is the same for every handshake of a pair (docs/protocol.md), so a busy responder does one X25519
  * less per handshake (wireguard-go keeps it per peer as {@code precomputedStaticStatic}).
  * Thread-safe.
  */

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * WireGuard v1's protocol constants under their spec names (PROTOCOL.md "Primitives"; WireGuard
+ * WireGuard v1's protocol constants under their spec names (docs/protocol.md "Primitives"; WireGuard
  * paper §5.4; wireguard-go device/noise-protocol.go and device/cookie.go).
  */
 final class WireGuardConstruction {

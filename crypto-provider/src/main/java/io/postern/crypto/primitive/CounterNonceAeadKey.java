@@ -5,7 +5,7 @@ import io.postern.wire.LittleEndian;
 
 /**
  * WireGuard's ChaCha20-Poly1305 nonce over a {@link NonceAead}: 4 zero bytes followed by the
- * 64-bit little-endian counter (PROTOCOL.md "Primitives"; the Noise spec's ChaChaPoly nonce).
+ * 64-bit little-endian counter (docs/protocol.md "Primitives"; the Noise spec's ChaChaPoly nonce).
  * Not thread-safe, like every {@link AeadKey}.
  */
 public final class CounterNonceAeadKey implements AeadKey {

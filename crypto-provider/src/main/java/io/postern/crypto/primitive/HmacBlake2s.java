@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * HMAC (RFC 2104) over BLAKE2s-256 with block length B = 64, as WireGuard's HMAC and KDF use it
- * (PROTOCOL.md "Primitives"). Written over the {@link Blake2s} SPI so every provider shares it.
+ * (docs/protocol.md "Primitives"). Written over the {@link Blake2s} SPI so every provider shares it.
  */
 public final class HmacBlake2s {
     private static final byte IPAD = 0x36;

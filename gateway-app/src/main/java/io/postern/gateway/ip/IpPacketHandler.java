@@ -1,12 +1,13 @@
 package io.postern.gateway.ip;
 
+import io.postern.event.ThrottledCounts;
 import io.postern.key.PublicKey;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,7 @@ public final class IpPacketHandler implements PacketHandler {
     private static final int ICMPV6_ECHO_REPLY = 129;
     private static final int REPLY_TTL = 64;
 
-    private final AtomicLongArray drops = new AtomicLongArray(IpDropReason.values().length);
-    private final AtomicLongArray lastLogNanos = new AtomicLongArray(IpDropReason.values().length);
+    private final ThrottledCounts drops = new ThrottledCounts(IpDropReason.values().length, Duration.ofSeconds(1));
     private final java.util.concurrent.atomic.AtomicLong echoReplies = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
 
@@ -227,20 +227,16 @@ public final class IpPacketHandler implements PacketHandler {
     }
 
     private void drop(IpDropReason reason, PublicKey peer) {
-        drops.incrementAndGet(reason.ordinal());
-        if (LOG.isDebugEnabled()) {
-            long now = System.nanoTime();
-            long last = lastLogNanos.get(reason.ordinal());
-            if (now - last > 1_000_000_000L && lastLogNanos.compareAndSet(reason.ordinal(), last, now)) {
-                LOG.debug("ip packet dropped reason={} peer={} total={}", reason, peer.shortForm(),
-                        drops.get(reason.ordinal()));
-            }
+        drops.count(reason.ordinal());
+        if (LOG.isDebugEnabled() && drops.mayLog(reason.ordinal())) {
+            LOG.debug("ip packet dropped reason={} peer={} total={}", reason, peer.shortForm(),
+                    drops.total(reason.ordinal()));
         }
     }
 
     /** @return packets dropped for {@code reason} so far */
     public long drops(IpDropReason reason) {
-        return drops.get(reason.ordinal());
+        return drops.total(reason.ordinal());
     }
 
     /** @return ICMP/ICMPv6 echo replies sent */

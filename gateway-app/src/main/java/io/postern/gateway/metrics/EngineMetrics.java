@@ -6,12 +6,14 @@ import io.postern.engine.PeerStatus;
 import io.postern.engine.SessionEngine;
 import io.postern.engine.SessionState;
 import io.postern.event.DropReason;
+import io.postern.gateway.ip.IpDropReason;
+import io.postern.gateway.ip.IpPacketHandler;
+import io.postern.spi.PacketHandler;
 import io.postern.spi.PolicyDecision;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's metrics, read from the engine at each scrape. Names follow the Prometheus
@@ -19,7 +21,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code postern_handshakes_initiated_total}, {@code postern_handshakes_completed_total}</li>
- *   <li>{@code postern_handshakes_failed_total{reason}}: handshake messages refused, by drop reason</li>
+ *   <li>{@code postern_handshakes_failed_total{reason}}: handshake messages refused, by drop reason
+ *       (the reasons of {@link DropReason.Category#HANDSHAKE})</li>
  *   <li>{@code postern_sessions_confirmed_total}: keypairs confirmed by their first transport packet</li>
  *   <li>{@code postern_transport_packets_received_total}, {@code …_sent_total},
  *       {@code postern_transport_received_bytes_total}, {@code postern_transport_sent_bytes_total}</li>
@@ -30,31 +33,34 @@ import java.util.Set;
  *   <li>{@code postern_handshakes_abandoned_total}, {@code postern_half_open_evicted_total}</li>
  *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
  *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
+ *   <li>{@code postern_transport_errors_total}: the transport's socket errors</li>
+ *   <li>with the {@code ip} handler: {@code postern_ip_dropped_packets_total{reason}},
+ *       {@code postern_ip_echo_replies_total}, {@code postern_ip_forwarded_packets_total}</li>
  *   <li>{@code postern_handshake_latency_seconds{role}}: histogram; initiator: initiation → response,
  *       responder: response → key confirmation</li>
  * </ul>
  */
 public final class EngineMetrics {
-    /** Drop reasons that are a refused handshake message (the rest concern transport data or framing). */
-    static final Set<DropReason> HANDSHAKE_FAILURES = EnumSet.of(DropReason.MAC1_INVALID,
-            DropReason.INITIATION_DECRYPT_FAILED, DropReason.INITIATION_REPLAYED, DropReason.INITIATION_FLOOD,
-            DropReason.NOT_ADMITTED, DropReason.POLICY_REJECTED, DropReason.UNKNOWN_HANDSHAKE_INDEX,
-            DropReason.RESPONSE_INVALID, DropReason.COOKIE_REPLY_INVALID, DropReason.CAPACITY,
-            DropReason.RATE_LIMITED);
-
     private final SessionEngine engine;
     private final String policy;
     private final PolicyDecisionCounts decisions;
+    private final LongSupplier transportErrors;
+    private final PacketHandler handler;
 
     /**
-     * @param engine    the engine to read
-     * @param policy    the session policy's name (its outcomes are reported from zero)
-     * @param decisions the policy decision counts, registered as a listener on the engine
+     * @param engine          the engine to read
+     * @param policy          the session policy's name (its outcomes are reported from zero)
+     * @param decisions       the policy decision counts, registered as a listener on the engine
+     * @param transportErrors the transport's {@link io.postern.spi.Transport#errors()}
+     * @param handler         the packet handler in use (the {@code ip} handler's counters are exported)
      */
-    public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions) {
+    public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions,
+                         LongSupplier transportErrors, PacketHandler handler) {
         this.engine = engine;
         this.policy = policy;
         this.decisions = decisions;
+        this.transportErrors = transportErrors;
+        this.handler = handler;
     }
 
     /** @return every metric in the Prometheus text format */
@@ -64,7 +70,10 @@ public final class EngineMetrics {
         counter(t, "postern_handshakes_initiated_total", "Handshake initiations sent.", c.handshakesInitiated());
         counter(t, "postern_handshakes_completed_total", "Handshakes completed, either role.", c.handshakesCompleted());
         t.family("postern_handshakes_failed_total", "counter", "Handshake messages refused, by reason.");
-        for (DropReason r : HANDSHAKE_FAILURES) {
+        for (DropReason r : DropReason.values()) {
+            if (r.category() != DropReason.Category.HANDSHAKE) {
+                continue;
+            }
             t.sample("postern_handshakes_failed_total", c.drops(r), "reason", PrometheusText.label(r));
         }
         counter(t, "postern_sessions_confirmed_total", "Keypairs confirmed by their first transport packet.",
@@ -83,18 +92,34 @@ public final class EngineMetrics {
                 "Sessions evicted because a new identity confirmed a session at their endpoint.", c.staleSessionsEvicted());
         counter(t, "postern_cookie_replies_sent_total", "Cookie replies sent to handshakes without a valid mac2 "
                 + "(under load).", c.cookieRepliesSent());
-        counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME (90 s) "
+        counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME "
                 + "without a response.", c.handshakesAbandoned());
         counter(t, "postern_half_open_evicted_total", "Unconfirmed handshakes dropped to keep the half-open and "
                 + "dynamic-peer bounds.", c.halfOpenEvicted());
         counter(t, "postern_policy_faults_total", "Times the session policy threw or answered null.", c.policyFaults());
+        counter(t, "postern_transport_errors_total", "Datagrams the transport failed to receive or send "
+                + "(socket errors).", transportErrors.getAsLong());
         policyDecisions(t);
         peers(t);
+        if (handler instanceof IpPacketHandler ip) {
+            ipHandler(t, ip);
+        }
         t.family("postern_handshake_latency_seconds", "histogram", "Handshake latency. initiator: initiation sent to "
                 + "response accepted; responder: response sent to key confirmation (first transport packet).");
         latency(t, "initiator", engine.handshakeLatency());
         latency(t, "responder", engine.confirmationLatency());
         return t.toString();
+    }
+
+    private static void ipHandler(PrometheusText t, IpPacketHandler ip) {
+        t.family("postern_ip_dropped_packets_total", "counter", "Decrypted packets the ip handler dropped, by reason.");
+        for (IpDropReason r : IpDropReason.values()) {
+            t.sample("postern_ip_dropped_packets_total", ip.drops(r), "reason", PrometheusText.label(r));
+        }
+        counter(t, "postern_ip_echo_replies_total", "ICMP and ICMPv6 echo replies the ip handler sent.",
+                ip.echoReplies());
+        counter(t, "postern_ip_forwarded_packets_total", "Packets the ip handler forwarded to another peer.",
+                ip.forwarded());
     }
 
     private static void counter(PrometheusText t, String name, String help, long value) {

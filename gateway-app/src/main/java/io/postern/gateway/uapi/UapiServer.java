@@ -280,7 +280,7 @@ public final class UapiServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("closing the UAPI socket", e);
         }
-        // as AdminServer: wait for the acceptor, so nothing can connect once close() returned
+        // the JDK defers closing a channel blocked in accept(): wait for the acceptor, so nothing connects after close()
         try {
             if (Thread.currentThread() != acceptor && !acceptor.join(Duration.ofSeconds(2))) {
                 LOG.warn("UAPI acceptor did not stop within 2 s socket={}", socket);

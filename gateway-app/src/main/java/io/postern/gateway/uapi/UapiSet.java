@@ -37,9 +37,10 @@ public record UapiSet(byte[] privateKey, Integer listenPort, Long fwmark, boolea
      * @param keepaliveSeconds  {@code persistent_keepalive_interval} (0: off), or null
      * @param replaceAllowedIps {@code replace_allowed_ips=true}: the allowed IPs before it are dropped
      * @param allowedIps        {@code allowed_ip=[-]CIDR} lines after any replacement, in order
+     * @param name              {@code postern_name}: Postern's extension (wg never sends it), the peer's name, or null
      */
     public record Peer(byte[] publicKey, boolean remove, boolean updateOnly, byte[] presharedKey, Endpoint endpoint,
-                       Integer keepaliveSeconds, boolean replaceAllowedIps, List<AllowedIp> allowedIps) {
+                       Integer keepaliveSeconds, boolean replaceAllowedIps, List<AllowedIp> allowedIps, String name) {
         public Peer {
             Objects.requireNonNull(publicKey, "publicKey");
             allowedIps = List.copyOf(allowedIps);
@@ -106,6 +107,7 @@ public record UapiSet(byte[] privateKey, Integer listenPort, Long fwmark, boolea
         Integer keepalive;
         boolean replaceAllowedIps;
         final List<AllowedIp> allowedIps = new ArrayList<>();
+        String name;
 
         PeerReader(byte[] publicKey) {
             this.publicKey = publicKey;
@@ -138,6 +140,12 @@ public record UapiSet(byte[] privateKey, Integer listenPort, Long fwmark, boolea
                         throw new UapiException(UapiException.EINVAL, "failed to set allowed ip: " + e.getMessage());
                     }
                 }
+                case "postern_name" -> {
+                    if (value.isEmpty() || value.length() > 64) {
+                        throw new UapiException(UapiException.EINVAL, "postern_name: 1-64 characters");
+                    }
+                    name = value;
+                }
                 case "protocol_version" -> {
                     if (!value.equals("1")) {
                         throw new UapiException(UapiException.EINVAL, "invalid protocol version: " + abbreviate(value));
@@ -148,7 +156,7 @@ public record UapiSet(byte[] privateKey, Integer listenPort, Long fwmark, boolea
         }
 
         Peer done() {
-            return new Peer(publicKey, remove, updateOnly, presharedKey, endpoint, keepalive, replaceAllowedIps, allowedIps);
+            return new Peer(publicKey, remove, updateOnly, presharedKey, endpoint, keepalive, replaceAllowedIps, allowedIps, name);
         }
     }
 

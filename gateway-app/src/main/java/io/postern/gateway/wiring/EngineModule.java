@@ -13,22 +13,36 @@ import io.postern.spi.crypto.HandshakeProtocolFactory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Provides the {@link SessionEngine} from the bindings of the other modules. */
+/**
+ * Builds the one {@link SessionEngine} of a node from its identity, its clock and the SPIs that
+ * {@link PluginModule} binds.
+ */
 public final class EngineModule extends AbstractModule {
+    private final StaticKeyPair identity;
+    private final Clock clock;
+    private final SessionPolicy fallbackPolicy;
 
-    /** Creates the module. */
-    public EngineModule() {}
-
-    @Provides
-    @Singleton
-    EngineServices services(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
-                            @Fallback SessionPolicy fallback, Admission admission, PacketHandler handler) {
-        return new EngineServices(crypto, handshakes, policy, fallback, admission, handler);
+    /**
+     * @param identity       the node's static key pair
+     * @param clock          the engine's clock
+     * @param fallbackPolicy applied when the selected policy faults (the default policy)
+     */
+    public EngineModule(StaticKeyPair identity, Clock clock, SessionPolicy fallbackPolicy) {
+        this.identity = identity;
+        this.clock = clock;
+        this.fallbackPolicy = fallbackPolicy;
     }
 
     @Provides
     @Singleton
-    SessionEngine engine(StaticKeyPair identity, EngineServices services, Clock clock) {
+    EngineServices services(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
+                            Admission admission, PacketHandler handler) {
+        return new EngineServices(crypto, handshakes, policy, fallbackPolicy, admission, handler);
+    }
+
+    @Provides
+    @Singleton
+    SessionEngine engine(EngineServices services) {
         return new SessionEngine(identity, services, clock);
     }
 }

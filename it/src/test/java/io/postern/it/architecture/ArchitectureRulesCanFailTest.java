@@ -72,7 +72,7 @@ class ArchitectureRulesCanFailTest {
 
     @Test
     void nativeAccessRuleReportsATransportCallingNativeCode() {
-        assertReports(PosternArchitectureRules.onlyTunHandlerUsesNativeAccess(ROOT), TransportCallingNativeCode.class);
+        assertReports(PosternArchitectureRules.onlyNativeModulesUseNativeAccess(ROOT), TransportCallingNativeCode.class);
     }
 
     @Test

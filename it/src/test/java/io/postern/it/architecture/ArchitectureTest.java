@@ -49,8 +49,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTunHandlerUsesNativeAccess() {
-        check(PosternArchitectureRules.ONLY_TUN_HANDLER_USES_NATIVE_ACCESS);
+    void onlyNativeModulesUseNativeAccess() {
+        check(PosternArchitectureRules.ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS);
     }
 
     @Test

@@ -27,6 +27,7 @@ final class ModuleOutputs {
         m.put("session-policy", "io.postern.policy");
         m.put("engine", "io.postern.engine");
         m.put("transport-udp", "io.postern.transport.udp");
+        m.put("transport-udp-linux", "io.postern.transport.udplinux");
         m.put("handler-tun", "io.postern.handler.tun");
         m.put("gateway-app", "io.postern.gateway");
         PRODUCTION_MODULES = Collections.unmodifiableMap(m);

@@ -54,8 +54,11 @@ public final class PosternArchitectureRules {
     /** Only gateway-app uses Guice or jakarta.inject. */
     public static final ArchRule ONLY_GATEWAY_USES_DEPENDENCY_INJECTION = onlyGatewayUsesDependencyInjection(ROOT);
 
-    /** Only handler-tun calls native code (java.lang.foreign): the one module the launchers grant native access. */
-    public static final ArchRule ONLY_TUN_HANDLER_USES_NATIVE_ACCESS = onlyTunHandlerUsesNativeAccess(ROOT);
+    /**
+     * Only handler-tun and transport-udp-linux call native code (java.lang.foreign): the two modules the
+     * launchers grant native access.
+     */
+    public static final ArchRule ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS = onlyNativeModulesUseNativeAccess(ROOT);
 
     /** Nothing outside crypto-provider touches Bouncy Castle. */
     public static final ArchRule ONLY_CRYPTO_USES_BOUNCY_CASTLE = onlyCryptoUsesBouncyCastle(ROOT);
@@ -75,7 +78,7 @@ public final class PosternArchitectureRules {
     public static final ArchRule LOGGERS_PRIVATE_STATIC_FINAL = fields().that().haveRawType("org.slf4j.Logger")
             .should().bePrivate().andShould().beStatic().andShould().beFinal()
             .allowEmptyShould(true)
-            .because("one logger per class, named for it, never shared or replaced (STYLE.md)");
+            .because("one logger per class, named for it, never shared or replaced");
 
     /** No class named *Impl or *Manager. */
     public static final ArchRule NO_IMPL_OR_MANAGER_CLASSES = noClasses()
@@ -173,11 +176,12 @@ public final class PosternArchitectureRules {
                         + "container on every user of the engine or a plugin");
     }
 
-    static ArchRule onlyTunHandlerUsesNativeAccess(String root) {
-        return noClasses().that().resideOutsideOfPackage(handler(root))
+    static ArchRule onlyNativeModulesUseNativeAccess(String root) {
+        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udplinux..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
-                .because("native calls bypass the JVM's safety: they stay in the one module the launchers start with "
-                        + "--enable-native-access=io.postern.handler.tun, so no other module gains the right by accident");
+                .because("native calls bypass the JVM's safety: they stay in the modules the launchers start with "
+                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux, so no other "
+                        + "module gains the right by accident");
     }
 
     static ArchRule onlyCryptoUsesBouncyCastle(String root) {
@@ -200,7 +204,8 @@ public final class PosternArchitectureRules {
     static ArchRule peerSessionFieldsPrivate(String root) {
         return fields().that().areDeclaredInClassesThat(DescribedPredicate.describe(
                         "are " + root + ".engine.Peer or " + root + ".engine.PeerTimers",
-                        c -> c.getName().equals(root + ".engine.Peer") || c.getName().equals(root + ".engine.PeerTimers")))
+                        c -> c.getName().equals(root + ".engine.Peer")
+                                || c.getName().equals(root + ".engine.PeerTimers")))
                 .and().areNotStatic()
                 .should().bePrivate()
                 .because("when other classes write a peer's keypair slots or deadlines, the next person to change "

@@ -58,22 +58,25 @@ class TunGatewayIT {
      * and starts {@code bin/postern up} in the gateway namespace.
      */
     private static Process startGateway(Net net, WgKeys gatewayKeys, WgKeys... clients) throws IOException {
-        return startGateway(net, List.of(), gatewayKeys, clients);
+        return startGateway(net, List.of(), false, gatewayKeys, clients);
     }
 
-    /** @param wrapper a command the launcher runs under (e.g. setpriv), or empty */
-    private static Process startGateway(Net net, List<String> wrapper, WgKeys gatewayKeys, WgKeys... clients)
-            throws IOException {
+    /**
+     * @param wrapper           a command the launcher runs under (e.g. setpriv), or empty
+     * @param nameOnCommandLine the interface name as {@code up --name} instead of {@code Name} in the file
+     */
+    private static Process startGateway(Net net, List<String> wrapper, boolean nameOnCommandLine, WgKeys gatewayKeys,
+                                        WgKeys... clients) throws IOException {
         StringBuilder conf = new StringBuilder("""
                 [Interface]
                 PrivateKey = %s
                 ListenPort = %d
-                Name = %s
+                %s
                 MTU = 1420
                 Address = 198.19.0.1/24
                 Handler = tun
                 CryptoProvider = bouncycastle
-                """.formatted(gatewayKeys.privateKey(), GATEWAY_PORT, net.tun()));
+                """.formatted(gatewayKeys.privateKey(), GATEWAY_PORT, nameOnCommandLine ? "" : "Name = " + net.tun()));
         for (int i = 0; i < clients.length; i++) {
             conf.append("\n[Peer]\nPublicKey = ").append(clients[i].publicKey())
                     .append("\nAllowedIPs = 198.19.0.").append(2 + i).append("/32\n");
@@ -85,7 +88,12 @@ class TunGatewayIT {
         assertThat(image).as("the gateway image (./mvnw -B package builds it)").isExecutable();
         List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.gateway()));
         command.addAll(wrapper);
-        command.addAll(List.of(image.toString(), "up", "--config", file.toString(), "--data-dir", net.lab().dir().toString()));
+        // the wg socket in the lab's directory, never in the machine's /var/run/wireguard
+        command.addAll(List.of(image.toString(), "up", "--config", file.toString(), "--data-dir", net.lab().dir().toString(),
+                "--uapi-dir", net.lab().dir().toString()));
+        if (nameOnCommandLine) {
+            command.addAll(List.of("--name", net.tun()));
+        }
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(net.log().toFile()).start();
     }
 
@@ -178,9 +186,11 @@ class TunGatewayIT {
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = WgKeys.generate();
             }
-            Process gateway = startGateway(net, gatewayKeys, keys);
+            // the interface named with up --name (one name for it and the wg socket), not Name in the file
+            Process gateway = startGateway(net, List.of(), true, gatewayKeys, keys);
             try {
                 awaitLog(net, gateway, "node started", START_BOUND);
+                assertThat(log(net)).contains("tun interface up name=" + net.tun());
                 WireGuardGoPeer wg = client(net, keys[0], "198.19.0.2", gatewayKeys);
                 assertThat(firstReplyWithin(wg, HOST, 10)).as("first client reaches the host").isTrue();
                 for (int run = 1; run <= restarts; run++) {
@@ -209,7 +219,8 @@ class TunGatewayIT {
     void withoutCapNetAdminTheGatewayRefusesToStartNamingTheCapability() throws Exception {
         try (NetnsLab lab = NetnsLab.open()) {
             Net net = network(lab);
-            Process gateway = startGateway(net, List.of("setpriv", "--bounding-set", "-net_admin"), WgKeys.generate());
+            Process gateway = startGateway(net, List.of("setpriv", "--bounding-set", "-net_admin"), false,
+                    WgKeys.generate());
             try {
                 assertThat(gateway.waitFor(START_BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
                 assertThat(gateway.exitValue()).as("exit code; log:\n%s", log(net)).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.postern.transport.udp;
 
+import io.postern.event.ThrottledCounts;
 import io.postern.net.Endpoint;
 import io.postern.spi.DatagramReceiver;
 import io.postern.spi.Transport;
@@ -19,8 +20,6 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +60,8 @@ final class UdpTransport implements Transport {
     private final Endpoint localEndpoint;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final LongAdder errors = new LongAdder();
-    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
-    private final LongAdder unloggedErrors = new LongAdder();
+    /** Receive and send errors (one key): counted, and logged at most once per {@link #LOG_INTERVAL}. */
+    private final ThrottledCounts errors = new ThrottledCounts(1, LOG_INTERVAL);
     private volatile Thread rxThread;
 
     private UdpTransport(DatagramChannel channel, Endpoint localEndpoint) {
@@ -170,7 +168,7 @@ final class UdpTransport implements Transport {
             if (!closed.get()) {
                 countError("send to " + to + " failed", e);
             } else {
-                errors.increment();
+                errors.count(0);
             }
             return false;
         }
@@ -184,7 +182,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public long errors() {
-        return errors.sum();
+        return errors.total(0);
     }
 
     @Override
@@ -239,17 +237,10 @@ final class UdpTransport implements Transport {
     }
 
     private void countError(String what, Throwable e) {
-        errors.increment();
-        if (!LOG.isDebugEnabled()) {
-            return;
-        }
-        long now = System.nanoTime();
-        long next = nextLogNanos.get();
-        if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL.toNanos())) {
-            long suppressed = unloggedErrors.sumThenReset();
+        errors.count(0);
+        if (LOG.isDebugEnabled() && errors.mayLog(0)) {
+            long suppressed = errors.takeSinceLastLine(0) - 1;
             LOG.debug("udp {} local={} error={} suppressedSinceLast={}", what, localEndpoint, e.toString(), suppressed);
-        } else {
-            unloggedErrors.increment();
         }
     }
 

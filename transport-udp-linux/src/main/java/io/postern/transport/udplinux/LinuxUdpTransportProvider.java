@@ -1,0 +1,39 @@
+package io.postern.transport.udplinux;
+
+import io.postern.spi.Transport;
+import io.postern.spi.TransportProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The {@code udp-linux} transport: UDP with batched system calls ({@code recvmmsg}/{@code sendmmsg},
+ * 64 datagrams per call) and UDP GRO/GSO where the kernel has them, on Linux x86_64/aarch64 through
+ * {@code java.lang.foreign}. Elsewhere {@link #bind} fails with the reason; {@code udp} is the portable
+ * choice. Binding the IPv6 wildcard {@code ::} gives a dual-stack socket (IPv4 peers appear as IPv4
+ * endpoints).
+ */
+public final class LinuxUdpTransportProvider implements TransportProvider {
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public LinuxUdpTransportProvider() {}
+
+    @Override
+    public String name() {
+        return "udp-linux";
+    }
+
+    @Override
+    public String description() {
+        return "UDP on Linux with batched recvmmsg/sendmmsg and UDP GRO/GSO (java.lang.foreign), IPv4 and IPv6.";
+    }
+
+    /** @return null when this machine can run the transport, else why not */
+    public static String unavailableReason() {
+        return Native.unavailableReason();
+    }
+
+    @Override
+    public Transport bind(InetSocketAddress local) throws IOException {
+        return LinuxUdpTransport.bind(local, LinuxUdpTransport.Options.DEFAULT);
+    }
+}
