@@ -32,7 +32,7 @@ public final class Engines {
         SessionPolicy policy = byName(SessionPolicy.class, SessionPolicy::name, "reset-on-identity-change");
         EngineServices services = new EngineServices(provider,
                 byName(HandshakeProtocolFactory.class, HandshakeProtocolFactory::name, "noise-ikpsk2"),
-                policy, policy, byName(Admission.class, Admission::name, admission), handler);
+                policy, byName(Admission.class, Admission::name, admission), handler);
         StaticKeyPair identity = provider.x25519().generateKeyPair();
         EngineSettings defaults = EngineSettings.defaults();
         return new SessionEngine(identity, services, Clock.systemUTC(), defaults

@@ -71,7 +71,7 @@ final class DataReceiver {
         Peer peer = kp.peer;
         boolean confirmed = peer.isNext(kp) && confirm(peer, kp, source, now);
         if (!source.equals(peer.endpoint()) || s.bindings.peerAt(source) != peer) {
-            roam(peer, kp, source);
+            roam(peer, kp, source, now);
         }
         peer.timers().anyAuthenticatedPacketReceived(now);
         peer.countReceived(datagramLength);
@@ -109,18 +109,48 @@ final class DataReceiver {
         s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
         SessionKeyPair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
-            teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
+            // Evict only what the restart case looks like: the confirmation comes from the endpoint
+            // the handshake happened at, and the incumbent has authenticated nothing since that
+            // handshake. A live incumbent (an on-path attacker replaced it while it kept talking)
+            // keeps its session; both stay, as with keep-both.
+            if (!source.equals(mark.endpoint())) {
+                s.count(EngineCounter.EVICTIONS_DECLINED);
+                LOG.debug("not evicting {}: {} confirmed from {}, not from {}", mark.incumbent(), peer, source,
+                        mark.endpoint());
+            } else if (mark.incumbent().timers().lastAuthenticatedMillis() > kp.createdMillis) {
+                s.count(EngineCounter.EVICTIONS_DECLINED);
+                LOG.debug("not evicting {}: it authenticated a packet after {}'s handshake", mark.incumbent(), peer);
+            } else {
+                teardown.evictStale(mark.incumbent(), peer, mark.endpoint());
+            }
         }
         return true;
     }
 
-    /** Roaming: the peer's endpoint follows its authenticated packets, and the endpoint binding with it. */
-    private void roam(Peer peer, SessionKeyPair kp, Endpoint source) {
+    /**
+     * Roaming: the peer's endpoint follows its authenticated packets (replies go there, as in
+     * WireGuard). The endpoint's binding — what the session policy is asked about when a new
+     * identity appears there — moves with it only if no other live session holds it, or if this
+     * keypair's handshake happened at that endpoint: one authenticated packet with a spoofed source
+     * must not take over another peer's endpoint (its real occupant's restart would then evict the
+     * wrong session).
+     */
+    private void roam(Peer peer, SessionKeyPair kp, Endpoint source, long now) {
+        Peer holder = s.bindings.peerAt(source);
+        boolean takesBinding = holder == null || holder == peer || holder.removed() || !holder.hasLiveSession(now)
+                || source.equals(kp.handshakeEndpoint);
         synchronized (peer) {
             if (peer.removed() || kp.isDestroyed()) {
                 return;
             }
-            Endpoint previous = peer.moveTo(source, s.bindings);
+            Endpoint previous;
+            if (takesBinding) {
+                previous = peer.moveTo(source, s.bindings);
+            } else {
+                previous = peer.moveWithoutBinding(source, s.bindings);
+                s.count(EngineCounter.ROAMING_BINDINGS_REFUSED);
+                LOG.debug("{} roamed to {}, which stays bound to the live session of {}", peer, source, holder);
+            }
             if (previous != null && !previous.equals(source)) {
                 LOG.debug("{} roamed from {} to {}", peer, previous, source);
             }

@@ -115,7 +115,10 @@ final class DataSender {
             if (peer.removed() || max == 0) {
                 return false;
             }
-            peer.stage(Arrays.copyOfRange(buf, off, off + len), max);
+            if (!peer.stage(Arrays.copyOfRange(buf, off, off + len), max)) {
+                s.count(EngineCounter.STAGING_REFUSED); // the engine-wide bound: nothing staged, the caller is told
+                return false;
+            }
             awaitingConfirmation = peer.awaitingConfirmation(s.now());
         }
         // a responder keypair about to be confirmed will carry them; otherwise start a handshake

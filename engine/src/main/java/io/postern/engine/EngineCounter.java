@@ -13,7 +13,7 @@ public enum EngineCounter {
     SESSIONS_CONFIRMED,
     /** Sessions evicted because a new identity confirmed at their endpoint. */
     STALE_SESSIONS_EVICTED,
-    /** Times the session policy threw or returned null. */
+    /** Times the session policy threw, returned null, or gave no decision within its budget (OnPolicyFault applied). */
     POLICY_FAULTS,
     /** Authenticated transport packets received. */
     PACKETS_RECEIVED,
@@ -28,5 +28,13 @@ public enum EngineCounter {
     /** Unconfirmed handshakes dropped to keep the half-open and dynamic-peer bounds (never a confirmed session). */
     HALF_OPEN_EVICTED,
     /** Initiations given up after REKEY_ATTEMPT_TIME without a response. */
-    HANDSHAKES_ABANDONED
+    HANDSHAKES_ABANDONED,
+    /** Confirmed dynamic peers, idle for DYNAMIC_PEER_IDLE, removed because the dynamic-peer table was full. */
+    IDLE_DYNAMIC_PEERS_EVICTED,
+    /** Roaming packets that did not take an endpoint's binding from another live session. */
+    ROAMING_BINDINGS_REFUSED,
+    /** Evictions a policy asked for that did not happen: confirmed from elsewhere, or the incumbent was alive. */
+    EVICTIONS_DECLINED,
+    /** Payloads not staged because the engine-wide staged-bytes bound was reached. */
+    STAGING_REFUSED
 }

@@ -23,13 +23,26 @@ import java.util.Objects;
  *                              valid mac2 get a cookie reply, and handshakes per source IP are limited
  * @param maxHalfOpenHandshakes responder handshakes awaiting key confirmation at once; beyond it the
  *                              least recently answered one is dropped (never a confirmed session)
- * @param maxRateLimiterEntries source IPs the per-source rate limiter tracks; idle ones expire after
- *                              1 s; when full of active ones, new sources are refused ({@code RATE_LIMITED})
+ * @param maxRateLimiterEntries sources (IPv4 addresses, IPv6 /64 prefixes) the per-source rate limiter
+ *                              tracks; idle ones expire after 1 s; when full, a new source evicts the
+ *                              least recently seen one (a full table never locks a new source out)
+ * @param policyBudget          how long one session-policy decision may take before it is a fault
+ *                              and {@link OnPolicyFault} applies (the SPI asks for under a millisecond)
+ * @param maxDynamicPeersPerSource dynamic peers one source (IPv4 address, IPv6 /64) may hold; beyond
+ *                              it its initiations from new keys are dropped ({@code CAPACITY})
  */
 public record EngineSettings(Duration tickInterval, int maxStagedPackets, int maxDynamicPeers,
                              int handshakeWorkers, int handshakeQueueCapacity, int underLoadThreshold,
-                             int maxHalfOpenHandshakes, int maxRateLimiterEntries) {
+                             int maxHalfOpenHandshakes, int maxRateLimiterEntries, Duration policyBudget,
+                             int maxDynamicPeersPerSource) {
     public EngineSettings {
+        Objects.requireNonNull(policyBudget, "policyBudget");
+        if (maxDynamicPeersPerSource < 1) {
+            throw new IllegalArgumentException("maxDynamicPeersPerSource must be at least 1");
+        }
+        if (policyBudget.isNegative() || policyBudget.isZero()) {
+            throw new IllegalArgumentException("policyBudget must be positive: " + policyBudget);
+        }
         Objects.requireNonNull(tickInterval, "tickInterval");
         if (tickInterval.isNegative()) {
             throw new IllegalArgumentException("tickInterval must not be negative: " + tickInterval);
@@ -40,6 +53,15 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
         if (handshakeQueueCapacity < 1 || maxHalfOpenHandshakes < 1 || maxRateLimiterEntries < 1) {
             throw new IllegalArgumentException("queue and table bounds must be at least 1");
         }
+    }
+
+    /** Settings with the default policy budget ({@link PolicyGuard#DEFAULT_BUDGET}). */
+    public EngineSettings(Duration tickInterval, int maxStagedPackets, int maxDynamicPeers, int handshakeWorkers,
+                          int handshakeQueueCapacity, int underLoadThreshold, int maxHalfOpenHandshakes,
+                          int maxRateLimiterEntries) {
+        this(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers, handshakeQueueCapacity,
+                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, PolicyGuard.DEFAULT_BUDGET,
+                ProtocolConstants.DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE);
     }
 
     /** Settings with the default defence limits (see {@link #defaults()}). */
@@ -64,7 +86,8 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
     /** @return these settings without a timer thread (time is driven by {@link SessionEngine#tick()}) */
     public EngineSettings withoutTimerThread() {
         return new EngineSettings(Duration.ZERO, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
-                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries);
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
     }
 
     /**
@@ -73,12 +96,28 @@ public record EngineSettings(Duration tickInterval, int maxStagedPackets, int ma
      */
     public EngineSettings withInlineHandshakes() {
         return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, 0, handshakeQueueCapacity,
-                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries);
+                underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
+    }
+
+    /** @return these settings with another quota of dynamic peers per source */
+    public EngineSettings withDynamicPeersPerSource(int perSource) {
+        return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                perSource);
+    }
+
+    /** @return these settings with another time budget for policy decisions */
+    public EngineSettings withPolicyBudget(Duration budget) {
+        return new EngineSettings(tickInterval, maxStagedPackets, maxDynamicPeers, handshakeWorkers,
+                handshakeQueueCapacity, underLoadThreshold, maxHalfOpenHandshakes, maxRateLimiterEntries, budget,
+                maxDynamicPeersPerSource);
     }
 
     /** @return these settings with other bounds for dynamic peers and half-open handshakes */
     public EngineSettings withPeerBounds(int dynamicPeers, int halfOpenHandshakes) {
         return new EngineSettings(tickInterval, maxStagedPackets, dynamicPeers, handshakeWorkers,
-                handshakeQueueCapacity, underLoadThreshold, halfOpenHandshakes, maxRateLimiterEntries);
+                handshakeQueueCapacity, underLoadThreshold, halfOpenHandshakes, maxRateLimiterEntries, policyBudget,
+                maxDynamicPeersPerSource);
     }
 }

@@ -34,7 +34,12 @@ final class EngineState {
     final EndpointBindings bindings = new EndpointBindings();
     final DropCounters drops = new DropCounters();
     final EventDispatch events;
+    /** Every call into the session policy goes through it. */
+    final PolicyGuard policy;
     final SourceRateLimiter rateLimiter;
+    final SourceQuotas quotas;
+    /** Payload bytes staged for peers without a session, engine-wide. */
+    final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
     final HalfOpenHandshakes halfOpen;
 
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
@@ -50,12 +55,15 @@ final class EngineState {
         this.clock = clock;
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
-        this.events = new EventDispatch(services.policy());
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
+        this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
         }
+        this.policy = new PolicyGuard(services.policy(), services.onPolicyFault(), settings.policyBudget(),
+                clock::millis, counters[EngineCounter.POLICY_FAULTS.ordinal()]);
+        this.events = new EventDispatch(policy);
     }
 
     /** Counts one {@code counter}. */
@@ -111,7 +119,7 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        return new Peer(key, config, indices, halfOpen);
+        return new Peer(key, config, indices, halfOpen, stagedBytes);
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
@@ -120,6 +128,7 @@ final class EngineState {
             peer.markRemoved();
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
+                quotas.release(peer.takeOrigin());
             }
             return true;
         }

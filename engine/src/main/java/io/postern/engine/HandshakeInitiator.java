@@ -136,7 +136,7 @@ final class HandshakeInitiator {
             now = s.now();
             s.handshakeLatency.record(peer.timers().nanosSinceInitiation());
             SessionKeyPair kp = new SessionKeyPair(peer, keys.sending(), keys.receiving(), f.index(), response.sender(),
-                    now, true, null);
+                    now, true, null, source);
             peer.beginAsInitiator(f, kp, now);
             // the response authenticated: roam to its source
             peer.moveTo(source, s.bindings);

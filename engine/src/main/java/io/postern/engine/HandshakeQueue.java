@@ -2,6 +2,7 @@ package io.postern.engine;
 
 import io.postern.net.Endpoint;
 import io.postern.wire.WireMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class HandshakeQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeQueue.class);
     private static final long UNDER_LOAD_AFTER = ProtocolConstants.UNDER_LOAD_AFTER_TIME.toMillis();
+    /** At most one WARN line about failed messages per interval. */
+    static final Duration WARN_INTERVAL = Duration.ofSeconds(1);
 
     /** One message to process. */
     private record Job(Endpoint source, WireMessage message) {}
@@ -36,9 +39,10 @@ final class HandshakeQueue implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile long underLoadUntil = Long.MIN_VALUE;
     private volatile boolean closed;
+    private final LogLimiter failures;
 
     /**
-     * @param processor what a worker does with each message (must not throw; failures are logged)
+     * @param processor what a worker does with each message (must not throw; failures are logged, rate-limited)
      */
     HandshakeQueue(EngineSettings settings, LongSupplier clockMillis, BiConsumer<Endpoint, WireMessage> processor) {
         this.queue = new ArrayBlockingQueue<>(settings.handshakeQueueCapacity());
@@ -46,6 +50,7 @@ final class HandshakeQueue implements AutoCloseable {
         this.threshold = settings.underLoadThreshold();
         this.clock = clockMillis;
         this.processor = processor;
+        this.failures = new LogLimiter(WARN_INTERVAL, clockMillis);
     }
 
     /** Starts the worker threads (none when inline); idempotent. */
@@ -110,8 +115,18 @@ final class HandshakeQueue implements AutoCloseable {
             try {
                 processor.accept(job.source(), job.message());
             } catch (RuntimeException e) {
-                LOG.warn("failed to process a handshake message from {}", job.source(), e);
+                failed(job.source(), e);
             }
+            // an Error ends this thread and reaches its uncaught-exception handler: the gateway's ends
+            // the process (a worker that died quietly would leave a deaf gateway running)
+        }
+    }
+
+    /** A WARN line per {@link #WARN_INTERVAL} at most (a sender could trigger a bug on every message). */
+    private void failed(Endpoint source, RuntimeException e) {
+        long suppressed = failures.admit();
+        if (suppressed >= 0) {
+            LOG.warn("failed to process a handshake message from {} suppressed={}", source, suppressed, e);
         }
     }
 

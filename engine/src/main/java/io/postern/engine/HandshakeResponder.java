@@ -6,9 +6,9 @@ import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.IdentityChange;
 import io.postern.spi.PolicyDecision;
-import io.postern.spi.SessionPolicy;
 import io.postern.spi.crypto.HandshakeProtocol.Response;
 import io.postern.spi.crypto.HandshakeProtocol.ResponderHandshake;
+import io.postern.spi.crypto.HandshakeRejection;
 import io.postern.spi.crypto.HandshakeResult;
 import io.postern.wire.HandshakeInitiation;
 import java.util.ArrayList;
@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class HandshakeResponder {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResponder.class);
     private static final long INITIATION_MIN_INTERVAL = ProtocolConstants.INITIATION_MIN_INTERVAL.toMillis();
+    private static final long DYNAMIC_PEER_IDLE = ProtocolConstants.DYNAMIC_PEER_IDLE.toMillis();
 
     private final EngineState s;
     private final SessionTeardown teardown;
@@ -39,7 +40,15 @@ final class HandshakeResponder {
 
     void onInitiation(Endpoint source, HandshakeInitiation initiation) {
         byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
-        HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE);
+        // admission is asked as soon as the static key is decrypted, before the static-static DH: a
+        // forged initiation from a key nobody admitted costs one DH (and is never cached)
+        HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE,
+                this::admitted);
+        if (consumed instanceof HandshakeResult.Failure<ResponderHandshake>(HandshakeRejection why)
+                && why == HandshakeRejection.NOT_ADMITTED) {
+            s.drop(DropReason.NOT_ADMITTED, source);
+            return;
+        }
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
             s.drop(DropReason.INITIATION_DECRYPT_FAILED, source);
             return;
@@ -66,28 +75,60 @@ final class HandshakeResponder {
         }
         boolean created = false;
         if (peer == null) {
+            SourcePrefix origin = SourcePrefix.of(source.ip());
+            if (!s.quotas.tryAcquire(origin)) { // one source may not hold the whole table
+                s.drop(DropReason.CAPACITY, source);
+                return;
+            }
             if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {
+                s.quotas.release(origin);
                 s.drop(DropReason.CAPACITY, source);
                 return;
             }
             Peer fresh = s.newPeer(key, null);
+            fresh.origin(origin);
             Peer existing = s.peers.putIfAbsent(key, fresh);
             if (existing == null) {
                 s.dynamicPeers.incrementAndGet();
                 peer = fresh;
                 created = true;
             } else {
+                s.quotas.release(fresh.takeOrigin());
                 peer = existing;
             }
         }
-        Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
-        if (victim != null) {
-            teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
-        }
         byte[] response;
         long now = s.now();
+        // The policy is asked holding no peer monitor (a slow policy must not hold up the peers'
+        // timers, senders and receivers); everything it depends on is checked again afterwards.
+        DropReason early;
         synchronized (peer) {
-            Answer answer = respond(source, hs, peer, now, events);
+            early = precheck(hs, peer, now);
+        }
+        PolicyGuard.Verdict verdict = null;
+        Peer incumbent = early == null ? s.bindings.peerAt(source) : null;
+        if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
+            long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
+            verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), peer.key(),
+                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
+                    incumbent.configured(), peer.configured(), EngineState.instant(now)));
+            if (verdict.fault() != null) {
+                events.add(verdict.fault());
+            }
+        } else {
+            incumbent = null;
+        }
+        // Only now, with the replay, flood and policy checks passed, may room be made: a replayed
+        // initiation or a rejected newcomer must not evict anyone's half-open handshake.
+        if (early == null && (verdict == null || verdict.decision() != PolicyDecision.REJECT)) {
+            Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
+            if (victim != null) {
+                teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
+            }
+        }
+        synchronized (peer) {
+            Answer answer = early != null ? Answer.refuse(early)
+                    : respond(source, hs, peer, now, incumbent, verdict, events);
             if (answer.refused() != null) {
                 s.drop(answer.refused(), source);
                 if (created && peer.hasNoKeys() && peer.inFlight() == null) {
@@ -119,26 +160,35 @@ final class HandshakeResponder {
         }
     }
 
-    /** Caller holds the peer's monitor. */
-    private Answer respond(Endpoint source, ResponderHandshake hs, Peer peer, long now, List<GatewayEvent> events) {
+    /** @return why the initiation is refused before any policy is asked, or null; caller holds the peer's monitor */
+    private static DropReason precheck(ResponderHandshake hs, Peer peer, long now) {
         if (peer.removed()) {
-            return Answer.refuse(DropReason.NOT_ADMITTED);
+            return DropReason.NOT_ADMITTED;
         }
         if (peer.isReplayed(hs.timestamp())) {
-            return Answer.refuse(DropReason.INITIATION_REPLAYED);
+            return DropReason.INITIATION_REPLAYED;
         }
         if (peer.initiationTooSoon(now, INITIATION_MIN_INTERVAL)) {
-            return Answer.refuse(DropReason.INITIATION_FLOOD);
+            return DropReason.INITIATION_FLOOD;
+        }
+        return null;
+    }
+
+    /**
+     * Caller holds the peer's monitor. {@code verdict} is the policy's answer about {@code incumbent}
+     * (both null when the endpoint was not bound to another live session).
+     */
+    private Answer respond(Endpoint source, ResponderHandshake hs, Peer peer, long now, Peer incumbent,
+                           PolicyGuard.Verdict verdict, List<GatewayEvent> events) {
+        DropReason again = precheck(hs, peer, now); // a concurrent initiation of this peer may have won meanwhile
+        if (again != null) {
+            return Answer.refuse(again);
         }
         SessionKeyPair.EvictionMark mark = null;
-        Peer incumbent = s.bindings.peerAt(source);
-        if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
-            long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
-            PolicyDecision decision = decide(new IdentityChange(source, incumbent.key(), peer.key(),
-                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
-                    incumbent.configured(), peer.configured(), EngineState.instant(now)), events);
+        if (verdict != null) {
+            PolicyDecision decision = verdict.decision();
             GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
-                    incumbent.key(), peer.key(), s.services.policy().name(), decision, EngineState.instant(now));
+                    incumbent.key(), peer.key(), s.policy.policyName(), decision, EngineState.instant(now));
             incumbent.policyDecided(change.describeFor(incumbent.key()));
             peer.policyDecided(change.describeFor(peer.key()));
             events.add(change);
@@ -156,18 +206,44 @@ final class HandshakeResponder {
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
         }
         SessionKeyPair kp = new SessionKeyPair(peer, response.keys().sending(), response.keys().receiving(), index,
-                hs.remoteIndex(), now, false, mark);
+                hs.remoteIndex(), now, false, mark, source);
         peer.beginAsResponder(kp, hs.timestamp(), now);
         return new Answer(response.message(), null);
     }
 
     /**
      * The dynamic-peer table is full: the least recently answered dynamic peer that never confirmed
-     * a session makes room. A peer with a confirmed session is never evicted for a newcomer.
+     * a session makes room; without one, the confirmed dynamic peer least recently authenticated,
+     * if it has been idle for {@link ProtocolConstants#DYNAMIC_PEER_IDLE}. A configured peer is
+     * never displaced, nor a dynamic peer that is in use.
      */
     private boolean makeRoomForDynamicPeer() {
         Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
-        return victim != null && teardown.evictHalfOpen(victim) && victim.removed();
+        if (victim != null && teardown.evictHalfOpen(victim) && victim.removed()) {
+            return true;
+        }
+        long idleBefore = s.now() - DYNAMIC_PEER_IDLE;
+        Peer idlest = null;
+        for (Peer p : s.peers.values()) { // only when full and nothing unconfirmed is left
+            long last = p.timers().lastAuthenticatedMillis();
+            if (!p.configured() && !p.removed() && last < idleBefore
+                    && (idlest == null || last < idlest.timers().lastAuthenticatedMillis())) {
+                idlest = p;
+            }
+        }
+        if (idlest == null) {
+            return false;
+        }
+        LOG.debug("dynamic-peer table full: evicting {}, idle since {}", idlest, idlest.timers().lastAuthenticatedMillis());
+        teardown.remove(idlest);
+        s.count(EngineCounter.IDLE_DYNAMIC_PEERS_EVICTED);
+        return idlest.removed();
+    }
+
+    /** @return whether {@code key} may handshake: not our own, and admitted */
+    private boolean admitted(PublicKey key) {
+        Peer peer = s.peers.get(key);
+        return !key.equals(s.identity.publicKey()) && admits(key, peer != null && peer.configured());
     }
 
     private boolean admits(PublicKey key, boolean configured) {
@@ -177,38 +253,5 @@ final class HandshakeResponder {
             LOG.error("admission {} failed for {}; refusing", s.services.admission().name(), key.shortForm(), t);
             return false;
         }
-    }
-
-    /**
-     * Asks the policy; a policy that throws or answers null is a fault: logged, counted, reported
-     * as an event, and the fallback policy's decision applies (if that fails too:
-     * ACCEPT_AND_RESET_AFTER_CONFIRMATION).
-     */
-    private PolicyDecision decide(IdentityChange change, List<GatewayEvent> events) {
-        SessionPolicy policy = s.services.policy();
-        String error;
-        try {
-            PolicyDecision d = policy.onIdentityChange(change);
-            if (d != null) {
-                return d;
-            }
-            error = "returned null";
-        } catch (Throwable t) {
-            error = t.toString();
-        }
-        PolicyDecision fallback;
-        try {
-            fallback = s.services.fallbackPolicy().onIdentityChange(change);
-        } catch (Throwable t) {
-            fallback = null;
-        }
-        if (fallback == null) {
-            fallback = PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;
-        }
-        s.count(EngineCounter.POLICY_FAULTS);
-        LOG.error("session policy {} failed ({}) on {} replacing {} at {}; applying {}", policy.name(), error,
-                change.newcomer().shortForm(), change.incumbent().shortForm(), change.endpoint(), fallback);
-        events.add(new GatewayEvent.PolicyFault(policy.name(), error, fallback, change.now()));
-        return fallback;
     }
 }

@@ -48,10 +48,13 @@ final class Peer {
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    private final StagedBytes stagedBytes;
 
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
     private volatile Instant lastHandshake;
+    /** The source whose quota a dynamic peer counts against, until given back ({@link #takeOrigin}). */
+    private SourcePrefix origin;
     private volatile String lastPolicyDecision;
     private volatile boolean expired;
     private volatile boolean removed;
@@ -63,11 +66,17 @@ final class Peer {
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
     Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
+        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE));
+    }
+
+    /** @param stagedBytes the engine-wide bound on staged payload bytes */
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes) {
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
         this.indices = indices;
         this.halfOpen = halfOpen;
+        this.stagedBytes = stagedBytes;
     }
 
     /** @return its static public key */
@@ -131,6 +140,32 @@ final class Peer {
         return before;
     }
 
+    /**
+     * Moves the endpoint (replies go there) without taking its binding: another live session holds
+     * it (see {@code DataReceiver}). Releases this peer's binding at its old endpoint. Caller holds
+     * the monitor.
+     *
+     * @return the endpoint before
+     */
+    Endpoint moveWithoutBinding(Endpoint source, EndpointBindings bindings) {
+        Endpoint before = endpoint;
+        endpoint = source;
+        bindings.unbind(before, this);
+        return before;
+    }
+
+    /** Records the source a dynamic peer was created from (its quota slot). */
+    synchronized void origin(SourcePrefix source) {
+        origin = source;
+    }
+
+    /** @return the source whose quota slot this peer held, once (null afterwards, and for configured peers) */
+    synchronized SourcePrefix takeOrigin() {
+        SourcePrefix o = origin;
+        origin = null;
+        return o;
+    }
+
     /** Forgets the endpoint (its session was evicted from there). Caller holds the monitor. */
     void forgetEndpoint() {
         endpoint = null;
@@ -162,6 +197,7 @@ final class Peer {
         discard(oldPrevious);
         current = kp;
         derived(now);
+        lastHandshake = Instant.ofEpochMilli(now); // the response authenticated: a confirmed session
     }
 
     /**
@@ -185,7 +221,6 @@ final class Peer {
 
     private void derived(long now) {
         timers.sessionDerived(now);
-        lastHandshake = Instant.ofEpochMilli(now);
         expired = false;
     }
 
@@ -205,6 +240,8 @@ final class Peer {
         next = null;
         halfOpen.settled(this);
         discard(oldPrevious);
+        // "latest handshake" (show) counts confirmed sessions only: an answered initiation proves nothing yet
+        lastHandshake = Instant.ofEpochMilli(kp.createdMillis);
         return true;
     }
 
@@ -238,7 +275,7 @@ final class Peer {
         next = null;
         halfOpen.settled(this);
         abandonInitiation();
-        staged.clear();
+        releaseStaged();
         cookie = null;
         timers.keysCleared();
     }
@@ -349,12 +386,28 @@ final class Peer {
 
     // ---- staged packets (guarded by the monitor) ---------------------------------------------
 
-    /** Stages a copy of a payload to send once a session exists, dropping the oldest beyond {@code max}. Caller holds the monitor. */
-    void stage(byte[] copy, int max) {
+    /**
+     * Stages a copy of a payload to send once a session exists, dropping the oldest beyond
+     * {@code max}. Caller holds the monitor.
+     *
+     * @return false when the engine-wide staged-bytes bound refuses it (nothing staged)
+     */
+    boolean stage(byte[] copy, int max) {
         while (staged.size() >= max) {
-            staged.pollFirst();
+            stagedBytes.release(staged.pollFirst().length);
+        }
+        if (!stagedBytes.tryReserve(copy.length)) {
+            return false;
         }
         staged.addLast(copy);
+        return true;
+    }
+
+    private void releaseStaged() {
+        for (byte[] b : staged) {
+            stagedBytes.release(b.length);
+        }
+        staged.clear();
     }
 
     /** @return the staged packets, removed. Takes the monitor. */
@@ -363,14 +416,14 @@ final class Peer {
             return List.of();
         }
         List<byte[]> out = new ArrayList<>(staged);
-        staged.clear();
+        releaseStaged();
         return out;
     }
 
     /** Drops the staged packets. Caller holds the monitor. @return how many there were */
     int dropStaged() {
         int n = staged.size();
-        staged.clear();
+        releaseStaged();
         return n;
     }
 

@@ -75,6 +75,8 @@ final class ProtocolConstants {
     static final Duration DEFAULT_TICK = Duration.ofMillis(100);
     /** Default bound of the packets queued per peer while its handshake runs (oldest dropped first). */
     static final int DEFAULT_MAX_STAGED_PACKETS = 128;
+    /** Payload bytes staged engine-wide for peers without a session (see {@link StagedBytes}). */
+    static final long MAX_STAGED_BYTES = 32L << 20;
     /** Default bound of peers created by open admission. */
     static final int DEFAULT_MAX_DYNAMIC_PEERS = 65_536;
     /** At most one debug line per drop reason per this interval (traffic-caused logs are rate-limited). */
@@ -104,6 +106,17 @@ final class ProtocolConstants {
      * receive (valid mac2) reach it, so spoofed addresses cannot fill it; 65,536 entries are ~6 MB.
      */
     static final int DEFAULT_MAX_RATE_LIMITER_ENTRIES = 65_536;
+    /**
+     * Dynamic peers one source may hold: a quarter of the table, so one source cannot hold it all,
+     * while a large NAT (or a load test from one host) still fits thousands of peers.
+     */
+    static final int DEFAULT_MAX_DYNAMIC_PEERS_PER_SOURCE = 16_384;
+    /**
+     * A confirmed dynamic peer with nothing authenticated for this long may be evicted when the
+     * dynamic-peer table is full: longer than twice the customary PersistentKeepalive (25 s), so a
+     * kept-alive peer is never idle.
+     */
+    static final Duration DYNAMIC_PEER_IDLE = Duration.ofSeconds(60);
     /**
      * Default bound of responder handshakes awaiting key confirmation (a "next" keypair). Each costs a
      * peer and a keypair (~1 KB); beyond it the least recently answered unconfirmed one is dropped,

@@ -19,6 +19,7 @@ import io.postern.wire.WireCodec;
 import io.postern.wire.WireMessage;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private volatile String interfaceName = "";
     private volatile int mtu;
     private volatile ScheduledExecutorService timerThread;
+    /** At most one WARN per second about a datagram that made the engine throw. */
+    private final LogLimiter datagramFailures;
+    /** At most one ERROR per second about a failed timer tick. */
+    private final LogLimiter tickFailures;
     private volatile boolean closed;
     private volatile boolean started;
 
@@ -89,6 +94,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
         this.state = new EngineState(identity, services, clock, settings);
+        this.datagramFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
+        this.tickFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
         this.initiator = new HandshakeInitiator(state);
         this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
@@ -146,16 +153,29 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         if (peer.publicKey().equals(publicKey())) {
             throw new IllegalArgumentException("a peer cannot have this node's own public key " + peer.publicKey());
         }
-        state.peers.compute(peer.publicKey(), (key, existing) -> {
+        // Lock order: a peer's monitor, then the map (as forget() under the monitor does); never
+        // the map's bin lock (compute) and then a monitor: that order deadlocked against removals.
+        PublicKey key = peer.publicKey();
+        while (true) {
+            Peer existing = state.peers.get(key);
             if (existing == null) {
-                return state.newPeer(key, peer);
+                if (state.peers.putIfAbsent(key, state.newPeer(key, peer)) == null) {
+                    break;
+                }
+                continue;
             }
-            if (!existing.configured()) {
-                state.dynamicPeers.decrementAndGet();
+            synchronized (existing) {
+                if (existing.removed() || state.peers.get(key) != existing) {
+                    continue; // forgotten meanwhile: add it afresh
+                }
+                if (!existing.configured()) {
+                    state.dynamicPeers.decrementAndGet();
+                    state.quotas.release(existing.takeOrigin());
+                }
+                existing.configure(peer);
             }
-            existing.configure(peer);
-            return existing;
-        });
+            break;
+        }
         rebuildRoutes();
     }
 
@@ -276,7 +296,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         try {
             dispatch(source, buffer, offset, length);
         } catch (RuntimeException e) {
-            LOG.warn("failed to handle a datagram from {}", source, e);
+            long suppressed = datagramFailures.admit(); // a sender could trigger a bug on every datagram
+            if (suppressed >= 0) {
+                LOG.warn("failed to handle a datagram from {} suppressed={}", source, suppressed, e);
+            }
         }
     }
 
@@ -349,8 +372,10 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         if (!state.protocol.verifyMac2(msg, 0, msg.length, source)) {
             byte[] reply = state.protocol.createCookieReply(msg, 0, msg.length, senderIndex, source);
-            state.transmit(source, reply, 0, reply.length);
-            state.count(EngineCounter.COOKIE_REPLIES_SENT);
+            if (reply != null) { // null: the protocol found nothing to answer (the SPI allows it)
+                state.transmit(source, reply, 0, reply.length);
+                state.count(EngineCounter.COOKIE_REPLIES_SENT);
+            }
             state.drop(DropReason.MAC2_REQUIRED, source);
             return false;
         }
@@ -394,8 +419,17 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private void tickSafely() {
         try {
             tick();
-        } catch (Throwable t) {
-            LOG.error("timer tick failed", t);
+        } catch (Error e) {
+            // a scheduled task's throwable never reaches the thread's handler: hand it over, so the
+            // process can end (the gateway ends on any Error) instead of running on without timers
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            throw e;
+        } catch (RuntimeException e) {
+            long suppressed = tickFailures.admit();
+            if (suppressed >= 0) {
+                LOG.error("timer tick failed suppressed={}", suppressed, e);
+            }
         }
     }
 
@@ -475,5 +509,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         }
         state.indices.clear();
         state.bindings.clear();
+        state.policy.close();
+        state.protocol.destroy(); // the static private key's copy and the static-static cache
     }
 }

@@ -26,6 +26,11 @@ final class SessionKeyPair {
      * ACCEPT_AND_RESET_AFTER_CONFIRMATION: whom to evict, and where, once this keypair is confirmed.
      */
     final EvictionMark evictOnConfirmation;
+    /**
+     * Where this keypair's handshake happened (responder: the initiation's source; initiator: the
+     * response's source): the one endpoint whose binding it may take from another live session.
+     */
+    final Endpoint handshakeEndpoint;
 
     private final AeadKey sendKey;
     private final AeadKey receiveKey;
@@ -36,7 +41,7 @@ final class SessionKeyPair {
     record EvictionMark(Peer incumbent, Endpoint endpoint) {}
 
     SessionKeyPair(Peer peer, AeadKey sendKey, AeadKey receiveKey, int localIndex, int remoteIndex, long createdMillis,
-            boolean initiator, EvictionMark evictOnConfirmation) {
+            boolean initiator, EvictionMark evictOnConfirmation, Endpoint handshakeEndpoint) {
         this.peer = peer;
         this.sendKey = sendKey;
         this.receiveKey = receiveKey;
@@ -45,6 +50,7 @@ final class SessionKeyPair {
         this.createdMillis = createdMillis;
         this.initiator = initiator;
         this.evictOnConfirmation = evictOnConfirmation;
+        this.handshakeEndpoint = handshakeEndpoint;
     }
 
     /** @return the next send counter (unsigned); may be at or past REJECT_AFTER_MESSAGES */

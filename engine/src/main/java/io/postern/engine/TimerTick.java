@@ -26,12 +26,14 @@ final class TimerTick {
     private final HandshakeInitiator initiator;
     private final DataSender sender;
     private final SessionTeardown teardown;
+    private final LogLimiter failures;
 
     TimerTick(EngineState state, HandshakeInitiator initiator, DataSender sender, SessionTeardown teardown) {
         this.s = state;
         this.initiator = initiator;
         this.sender = sender;
         this.teardown = teardown;
+        this.failures = new LogLimiter(Duration.ofSeconds(1), state::now);
     }
 
     /** Runs every expired deadline of every peer at the clock's current time. */
@@ -44,7 +46,10 @@ final class TimerTick {
             try {
                 tick(peer, now);
             } catch (RuntimeException e) {
-                LOG.warn("timer of {} failed", peer, e);
+                long suppressed = failures.admit(); // one bug would otherwise log once per peer per tick
+                if (suppressed >= 0) {
+                    LOG.warn("timer of {} failed suppressed={}", peer, suppressed, e);
+                }
             }
         }
     }

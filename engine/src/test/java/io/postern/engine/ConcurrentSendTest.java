@@ -17,8 +17,7 @@ class ConcurrentSendTest {
     @Test
     void concurrentSendersShareOneSessionSafely() throws Exception {
         try (EngineHarness h = new EngineHarness()) {
-            EngineHarness.Node gw = h.gateway(EngineHarness.newKeys(), new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH),
-                    new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), false);
+            EngineHarness.Node gw = h.gateway(EngineHarness.newKeys(), new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), OnPolicyFault.KEEP_BOTH, false);
             EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
             h.establish(a, gw);
             ExecutorService pool = Executors.newFixedThreadPool(4);

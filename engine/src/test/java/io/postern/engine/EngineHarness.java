@@ -43,7 +43,8 @@ final class EngineHarness implements AutoCloseable {
     }
 
     /** The settings of every harness engine: no engine threads at all (time and handshakes move with the test). */
-    static final EngineSettings DETERMINISTIC = EngineSettings.defaults().withoutTimerThread().withInlineHandshakes();
+    static final EngineSettings DETERMINISTIC = EngineSettings.defaults().withoutTimerThread().withInlineHandshakes()
+            .withPolicyBudget(Duration.ofSeconds(30)); // policies answer at once; a loaded machine must not make that a fault
 
     /** One engine with its transport, handler, spying crypto and recorded events. */
     final class Node {
@@ -57,12 +58,12 @@ final class EngineHarness implements AutoCloseable {
         final SessionEngine engine;
         final Transport transport;
 
-        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, OnPolicyFault fallback, Admission admission,
              boolean echo) {
             this(keys, endpoint, policy, fallback, admission, echo, DETERMINISTIC);
         }
 
-        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, OnPolicyFault fallback, Admission admission,
              boolean echo, EngineSettings settings) {
             this.keys = keys;
             this.endpoint = endpoint;
@@ -102,22 +103,23 @@ final class EngineHarness implements AutoCloseable {
 
     /** A gateway at {@link #GATEWAY}: open admission, echo handler. */
     Node gateway(SessionPolicy policy) {
-        return gateway(newKeys(), policy, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), true);
+        return gateway(newKeys(), policy, OnPolicyFault.RESET_ON_IDENTITY_CHANGE, true);
     }
 
     /** A gateway at {@link #GATEWAY} with other limits: open admission, echo handler, reset policy. */
     Node gateway(EngineSettings settings) {
         FixedPolicy reset = new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
-        return add(new Node(newKeys(), GATEWAY, reset, reset, TestAdmission.OPEN, true, settings));
+        return add(new Node(newKeys(), GATEWAY, reset, OnPolicyFault.RESET_ON_IDENTITY_CHANGE, TestAdmission.OPEN, true,
+                settings));
     }
 
     /** Any node with an echo handler. */
-    Node node(StaticKeyPair keys, Endpoint at, SessionPolicy policy, SessionPolicy fallback, Admission admission,
+    Node node(StaticKeyPair keys, Endpoint at, SessionPolicy policy, OnPolicyFault fallback, Admission admission,
               EngineSettings settings) {
         return add(new Node(keys, at, policy, fallback, admission, true, settings));
     }
 
-    Node gateway(StaticKeyPair keys, SessionPolicy policy, SessionPolicy fallback, boolean echo) {
+    Node gateway(StaticKeyPair keys, SessionPolicy policy, OnPolicyFault fallback, boolean echo) {
         return add(new Node(keys, GATEWAY, policy, fallback, TestAdmission.OPEN, echo));
     }
 
@@ -128,7 +130,7 @@ final class EngineHarness implements AutoCloseable {
 
     Node client(StaticKeyPair keys, Endpoint at, Node gateway, Duration persistentKeepalive) {
         Node n = add(new Node(keys, at, new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH),
-                new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), TestAdmission.ALLOWLIST, false));
+                OnPolicyFault.KEEP_BOTH, TestAdmission.ALLOWLIST, false));
         n.engine.addOrUpdatePeer(new PeerConfig(gateway.key(), null, List.of(), gateway.endpoint,
                 persistentKeepalive));
         return n;

@@ -16,7 +16,7 @@ class EngineLivenessTest {
         try (EngineHarness h = new EngineHarness()) {
             FixedPolicy keep = new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH);
             SessionEngine engine = new SessionEngine(EngineHarness.newKeys(), new EngineServices(RealCrypto.provider(),
-                    RealCrypto.handshakes(), keep, keep, TestAdmission.OPEN, new CapturingHandler(true)), h.clock,
+                    RealCrypto.handshakes(), keep, OnPolicyFault.KEEP_BOTH, TestAdmission.OPEN, new CapturingHandler(true)), h.clock,
                     EngineSettings.defaults());
             assertThat(engine.alive()).as("before start").isFalse();
             engine.start(h.net.bind(EngineHarness.endpoint(40_123)));

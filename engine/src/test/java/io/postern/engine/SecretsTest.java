@@ -73,6 +73,16 @@ class SecretsTest {
     }
 
     @Test
+    void closingTheEngineDestroysItsHandshakeProtocol() {
+        EngineHarness.Node gw = h.gateway(reset);
+        EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
+        h.establish(a, gw);
+        assertThat(gw.handshakes.protocolDestroyed).isFalse();
+        gw.engine.close();
+        assertThat(gw.handshakes.protocolDestroyed).as("static key copy and static-static cache zeroed").isTrue();
+    }
+
+    @Test
     void retiredKeypairsAreZeroedOnRekeyEvictionOfHalfOpenAndExpiry() {
         EngineHarness.Node gw = h.gateway(EngineHarness.DETERMINISTIC.withPeerBounds(100, 1));
         EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);

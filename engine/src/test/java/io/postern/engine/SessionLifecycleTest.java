@@ -6,6 +6,7 @@ import io.postern.event.DropReason;
 import io.postern.net.Endpoint;
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,5 +100,47 @@ class SessionLifecycleTest {
     void sendToAnUnknownPeerFails() {
         assertThat(gw.send(a, "who?")).isFalse();
         assertThat(h.net.captured).isEmpty();
+    }
+
+    @Test
+    void theLatestHandshakeCountsConfirmedSessionsOnly() {
+        EngineHarness.Node a = h.client(E, gw);
+        h.net.dropIf(d -> d.from().equals(E) && d.type() == MessageType.TRANSPORT_DATA.code());
+        a.send(gw, "never confirmed");
+        h.deliver();
+        assertThat(gw.engine.counters().handshakesCompleted()).isEqualTo(1);
+        assertThat(gw.status(a).lastHandshake()).as("answered, not confirmed").isNull();
+
+        h.net.dropIf(d -> false);
+        Instant answeredAt = h.clock.instant();
+        a.send(gw, "confirmed");
+        h.deliver();
+        assertThat(gw.engine.counters().sessionsConfirmed()).isEqualTo(1);
+        assertThat(gw.status(a).lastHandshake()).isEqualTo(answeredAt);
+    }
+
+    /** addOrUpdatePeer took the map's bin lock then the peer's monitor; removal takes them the other way. */
+    @Test
+    void addingAndRemovingOnePeerConcurrentlyCannotDeadlock() throws InterruptedException {
+        EngineHarness.Node a = h.client(E, gw);
+        PeerConfig config = PeerConfig.of(a.key(), null);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread adder = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                gw.engine.addOrUpdatePeer(config);
+            }
+        });
+        Thread remover = Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                gw.engine.removePeer(a.key());
+            }
+        });
+        // a bounded wait that only a deadlock exhausts (each loop takes well under a second alone)
+        adder.join(java.time.Duration.ofSeconds(60));
+        remover.join(java.time.Duration.ofSeconds(60));
+        stop.set(true);
+        assertThat(adder.isAlive() || remover.isAlive()).as("deadlocked").isFalse();
+        gw.engine.addOrUpdatePeer(config);
+        assertThat(gw.engine.peer(a.key())).hasValueSatisfying(s -> assertThat(s.configured()).isTrue());
     }
 }

@@ -66,9 +66,31 @@ final class SpyingCryptoProvider implements CryptoProvider {
         return "spying wrapper";
     }
 
+    /** X25519 scalar multiplications done (key pairs made, public keys derived, shared secrets). */
+    final java.util.concurrent.atomic.AtomicLong scalarMultiplications = new java.util.concurrent.atomic.AtomicLong();
+
     @Override
     public X25519 x25519() {
-        return real.x25519();
+        X25519 x = real.x25519();
+        return new X25519() {
+            @Override
+            public io.postern.key.StaticKeyPair generateKeyPair() {
+                scalarMultiplications.incrementAndGet();
+                return x.generateKeyPair();
+            }
+
+            @Override
+            public io.postern.key.PublicKey publicKey(io.postern.key.PrivateKey privateKey) {
+                scalarMultiplications.incrementAndGet();
+                return x.publicKey(privateKey);
+            }
+
+            @Override
+            public boolean sharedSecret(byte[] privateKey, byte[] publicKey, byte[] out) {
+                scalarMultiplications.incrementAndGet();
+                return x.sharedSecret(privateKey, publicKey, out);
+            }
+        };
     }
 
     @Override

@@ -30,6 +30,10 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
 
     private final HandshakeProtocolFactory real;
     final List<State> states = new CopyOnWriteArrayList<>();
+    /** When set, {@code createCookieReply} answers null (the SPI allows it for a message it cannot reply to). */
+    volatile boolean nullCookieReplies;
+    /** Whether the engine destroyed the protocol (its static key copy and static-static cache). */
+    volatile boolean protocolDestroyed;
 
     SpyingHandshakes(HandshakeProtocolFactory real) {
         this.real = real;
@@ -99,12 +103,21 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
 
             @Override
             public byte[] createCookieReply(byte[] msg, int offset, int length, int receiverIndex, Endpoint source) {
-                return p.createCookieReply(msg, offset, length, receiverIndex, source);
+                return nullCookieReplies ? null : p.createCookieReply(msg, offset, length, receiverIndex, source);
             }
 
             @Override
             public HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length) {
-                HandshakeResult<ResponderHandshake> r = p.consumeInitiation(msg, offset, length);
+                return spy(p.consumeInitiation(msg, offset, length));
+            }
+
+            @Override
+            public HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length,
+                                                                         java.util.function.Predicate<PublicKey> admits) {
+                return spy(p.consumeInitiation(msg, offset, length, admits));
+            }
+
+            private HandshakeResult<ResponderHandshake> spy(HandshakeResult<ResponderHandshake> r) {
                 if (r instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake h)) {
                     State s = new State("responder");
                     states.add(s);
@@ -143,6 +156,12 @@ final class SpyingHandshakes implements HandshakeProtocolFactory {
             public HandshakeResult<byte[]> consumeCookieReply(byte[] msg, int offset, int length, byte[] mac1Sent,
                                                               PublicKey remoteStatic) {
                 return p.consumeCookieReply(msg, offset, length, mac1Sent, remoteStatic);
+            }
+
+            @Override
+            public void destroy() {
+                protocolDestroyed = true;
+                p.destroy();
             }
 
             @Override

@@ -69,8 +69,7 @@ class TimersTest {
 
     @Test
     void aReceiverSendsAPassiveKeepaliveAfterKeepaliveTimeout() {
-        EngineHarness.Node gw = h.gateway(EngineHarness.newKeys(), new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH),
-                new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), false); // no echo: the gateway only listens
+        EngineHarness.Node gw = h.gateway(EngineHarness.newKeys(), new FixedPolicy(PolicyDecision.ACCEPT_AND_KEEP_BOTH), OnPolicyFault.KEEP_BOTH, false); // no echo: the gateway only listens
         EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
         a.send(gw, "one-way");
         h.deliver();
@@ -136,15 +135,13 @@ class TimersTest {
     @Test
     void aClientRecoversWithinRekeyTimeoutWhenTheGatewayRestartedWithoutState() {
         var gwKeys = EngineHarness.newKeys();
-        EngineHarness.Node gw = h.gateway(gwKeys, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION),
-                new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), true);
+        EngineHarness.Node gw = h.gateway(gwKeys, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), OnPolicyFault.RESET_ON_IDENTITY_CHANGE, true);
         EngineHarness.Node a = h.client(EngineHarness.CLIENT_A, gw);
         h.establish(a, gw);
         h.advance(Duration.ofSeconds(20));
 
         gw.stop();
-        EngineHarness.Node fresh = h.gateway(gwKeys, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION),
-                new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), true);
+        EngineHarness.Node fresh = h.gateway(gwKeys, new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), OnPolicyFault.RESET_ON_IDENTITY_CHANGE, true);
         Instant sentAt = h.clock.instant();
         a.send(fresh, "anyone there?");
         h.deliver();

@@ -144,7 +144,7 @@ class UnderLoadTest {
         };
         FixedPolicy reset = new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
         EngineSettings settings = new EngineSettings(Duration.ZERO, 16, 100, 1, 2, 1, 100, 100);
-        EngineHarness.Node gw = h.node(EngineHarness.newKeys(), EngineHarness.GATEWAY, reset, reset, blocking,
+        EngineHarness.Node gw = h.node(EngineHarness.newKeys(), EngineHarness.GATEWAY, reset, OnPolicyFault.KEEP_BOTH, blocking,
                 settings);
         Endpoint from = EngineHarness.endpoint(42000);
         gw.engine.onDatagram(from, freshInitiation(gw), 0, HandshakeInitiation.SIZE);
@@ -209,5 +209,15 @@ class UnderLoadTest {
         a.send(gw, "a still");
         h.deliver();
         assertThat(a.handler.texts()).endsWith("a still");
+    }
+
+    @Test
+    void aNullCookieReplyFromTheProtocolIsADropNotAnException() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        gw.handshakes.nullCookieReplies = true;
+        holdUnderLoad(gw);
+        gw.engine.onDatagram(EngineHarness.endpoint(43000), freshInitiation(gw), 0, HandshakeInitiation.SIZE);
+        assertThat(gw.engine.counters().drops(DropReason.MAC2_REQUIRED)).isEqualTo(1);
+        assertThat(gw.engine.counters().cookieRepliesSent()).isZero();
     }
 }

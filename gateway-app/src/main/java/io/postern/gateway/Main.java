@@ -26,6 +26,7 @@ public final class Main {
         if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }
+        FatalErrors.install(); // an Error on any thread (a packet thread out of memory) ends the process
         int code = run(args, System.in, System.out, System.err, System.getenv());
         System.exit(code);
     }

@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.PeerConfig;
 import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
@@ -43,12 +44,13 @@ import java.util.Objects;
  * @param interfaceName   {@code Name}: the network interface a handler such as {@code tun} creates
  *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
  * @param mtu             {@code MTU} of that interface, 0 for the handler's default
+ * @param onPolicyFault   what applies when the session policy faults ({@code OnPolicyFault}, default keep-both)
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         String interfaceName, int mtu) {
+                         String interfaceName, int mtu, OnPolicyFault onPolicyFault) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -80,6 +82,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         peers = List.copyOf(peers);
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(onPolicyFault, "onPolicyFault");
         if (metricsListen != null && (metricsListen.getAddress() == null || !metricsListen.getAddress().isLoopbackAddress())) {
             throw new IllegalArgumentException("metrics listen address " + metricsListen + " is not a loopback address");
         }
@@ -123,6 +126,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.metricsListen = metricsListen;
         b.interfaceName = interfaceName;
         b.mtu = mtu;
+        b.onPolicyFault = onPolicyFault;
         return b;
     }
 
@@ -145,6 +149,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private InetSocketAddress metricsListen;
         private String interfaceName = "";
         private int mtu;
+        private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -247,11 +252,17 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
+        /** @param onFault what applies when the session policy faults */
+        public Builder onPolicyFault(OnPolicyFault onFault) {
+            this.onPolicyFault = Objects.requireNonNull(onFault, "onFault");
+            return this;
+        }
+
         /** @return the configuration */
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    interfaceName, mtu);
+                    interfaceName, mtu, onPolicyFault);
         }
     }
 }

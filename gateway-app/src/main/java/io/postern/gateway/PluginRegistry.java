@@ -154,7 +154,6 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
 
     /**
      * Picks the implementations a configuration names, checking every name before anything starts.
-     * The fallback policy (applied when the chosen policy faults) is the default policy.
      *
      * @throws ConfigException naming the first unknown plugin and what is available
      */
@@ -175,7 +174,6 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                 crypto.select(config.cryptoProvider()),
                 handshakes.select(config.handshake()),
                 policies.select(config.sessionPolicy()),
-                policies.select(NodeConfig.DEFAULT_SESSION_POLICY),
                 admissions.select(config.admission()),
                 config.handlerInstance() != null ? config.handlerInstance() : handlers.select(config.handler()),
                 transports.select(config.transport()));

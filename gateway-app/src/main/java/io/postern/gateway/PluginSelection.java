@@ -13,11 +13,10 @@ import io.postern.spi.crypto.HandshakeProtocolFactory;
  * @param crypto         the crypto provider
  * @param handshakes     the handshake protocol factory
  * @param policy         the session policy
- * @param fallbackPolicy applied when {@code policy} faults
  * @param admission      the admission rule
  * @param handler        the packet handler
  * @param transport      the transport provider
  */
 record PluginSelection(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
-                       SessionPolicy fallbackPolicy, Admission admission, PacketHandler handler,
+                       Admission admission, PacketHandler handler,
                        TransportProvider transport) {}

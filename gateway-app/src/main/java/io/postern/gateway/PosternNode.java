@@ -53,16 +53,13 @@ public final class PosternNode implements AutoCloseable {
     private final Transport transport;
     private final PublicKey publicKey;
     private final PluginSelection plugins;
-    private final TimeBoundSessionPolicy policy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins,
-                        TimeBoundSessionPolicy policy) {
+    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
         this.engine = engine;
         this.transport = transport;
         this.publicKey = publicKey;
         this.plugins = plugins;
-        this.policy = policy;
     }
 
     /**
@@ -81,18 +78,15 @@ public final class PosternNode implements AutoCloseable {
         PluginSelection plugins = registry.select(config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
-        // a slow or stuck policy must not stall the handshake worker: decisions get a time budget
-        TimeBoundSessionPolicy policy = new TimeBoundSessionPolicy(plugins.policy(), TimeBoundSessionPolicy.DEFAULT_BUDGET);
 
         Injector injector = Guice.createInjector(
-                new PluginModule(plugins.crypto(), plugins.handshakes(), policy, plugins.admission(), plugins.handler(),
-                        plugins.transport()),
-                new EngineModule(identity, config.clock(), plugins.fallbackPolicy()));
+                new PluginModule(plugins.crypto(), plugins.handshakes(), plugins.policy(), plugins.admission(),
+                        plugins.handler(), plugins.transport()),
+                new EngineModule(identity, config.clock(), config.onPolicyFault()));
         SessionEngine engine;
         try {
             engine = injector.getInstance(SessionEngine.class);
         } catch (ProvisionException e) {
-            policy.close();
             // the engine's own exception says what is wrong; Guice's wrapper only adds its binding chain
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -115,13 +109,12 @@ public final class PosternNode implements AutoCloseable {
                 transport.close();
             }
             engine.close();
-            policy.close();
             throw e;
         }
         LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
                 publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
                 plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
-        return new PosternNode(engine, transport, publicKey, plugins, policy);
+        return new PosternNode(engine, transport, publicKey, plugins);
     }
 
     /**
@@ -205,7 +198,6 @@ public final class PosternNode implements AutoCloseable {
             transport.close();
         } finally {
             engine.close();
-            policy.close();
         }
         LOG.info("node stopped publicKey={}", publicKey.shortForm());
     }

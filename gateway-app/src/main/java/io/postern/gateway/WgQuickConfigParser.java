@@ -1,5 +1,6 @@
 package io.postern.gateway;
 
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.PeerConfig;
 import io.postern.key.PresharedKey;
 import io.postern.key.PrivateKey;
@@ -66,6 +67,7 @@ final class WgQuickConfigParser {
     private InetSocketAddress metricsListen;
     private String interfaceName;
     private int mtu;
+    private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
     private final List<IpPrefix> addresses = new ArrayList<>();
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
@@ -245,6 +247,11 @@ final class WgQuickConfigParser {
         return new WgQuickConfigParser(file).read(lines);
     }
 
+    /** At least 20 base64 characters in a row: 120 bits, a key or enough of one to matter. */
+    private static final java.util.regex.Pattern KEY_MATERIAL = java.util.regex.Pattern.compile("[A-Za-z0-9+/]{20,}");
+    /** What an error message says instead of a value that may be key material. */
+    static final String KEY_LIKE = "(a value that looks like key material, not shown)";
+
     private NodeConfig read(List<String> lines) {
         readSections(lines);
         if ((interfaceLine == 0 && headerInError) || (privateKey == null && privateKeyInError)) {
@@ -301,7 +308,7 @@ final class WgQuickConfigParser {
                 section = Section.BROKEN; // until this header proves good
                 peer = null;
                 if (!line.endsWith("]")) {
-                    throw new ConfigException(file, lineNo, null, "section header '" + line + "' has no closing ']'");
+                    throw new ConfigException(file, lineNo, null, "section header '" + shown(line) + "' has no closing ']'");
                 }
                 String name = line.substring(1, line.length() - 1).strip();
                 switch (name.toLowerCase(Locale.ROOT)) {
@@ -322,7 +329,7 @@ final class WgQuickConfigParser {
                         section = Section.PEER;
                     }
                     default -> throw new ConfigException(file, lineNo, null,
-                            "unknown section [" + name + "]; known: [Interface], [Peer]");
+                            "unknown section [" + shown(name) + "]; known: [Interface], [Peer]");
                 }
                 continue;
             }
@@ -332,6 +339,9 @@ final class WgQuickConfigParser {
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
+            if (!shown(key).equals(key)) { // a bare base64 key ends in '=': never echo it as a key name
+                throw new ConfigException(file, lineNo, null, "is not a 'Key = Value' line; " + KEY_LIKE);
+            }
             if (key.isEmpty()) {
                 throw new ConfigException(file, lineNo, null, "line has '=' but no key before it");
             }
@@ -394,7 +404,7 @@ final class WgQuickConfigParser {
             case "name" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches(INTERFACE_NAME)) {
-                    throw new ConfigException(file, line, key, "'" + value + "' is not an interface name "
+                    throw new ConfigException(file, line, key, "'" + shown(value) + "' is not an interface name "
                             + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
                 }
                 interfaceName = value;
@@ -403,10 +413,14 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 mtu = mtu(line, key, value);
             }
+            case "onpolicyfault" -> {
+                once(interfaceKeysSeen, line, key);
+                onPolicyFault = parseValue(line, key, value, OnPolicyFault::parse, false);
+            }
             case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
-                    throw new ConfigException(file, line, key, "'" + value + "' is not a plugin name (letters, digits, '.', '_', '-')");
+                    throw new ConfigException(file, line, key, "'" + shown(value) + "' is not a plugin name (letters, digits, '.', '_', '-')");
                 }
                 plugins.put(k, value);
             }
@@ -438,7 +452,7 @@ final class WgQuickConfigParser {
             case "preup", "postup", "predown", "postdown" -> hooks.computeIfAbsent(k, x -> new ArrayList<>()).add(value);
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "
                     + "ListenPort, Address, ListenAddress, SessionPolicy, CryptoProvider, Admission, Handler, Transport, "
-                    + "MetricsListen, Name, MTU, and wg-quick's DNS, Table, FwMark, SaveConfig, PreUp, PostUp, PreDown, PostDown");
+                    + "MetricsListen, Name, MTU, OnPolicyFault, and wg-quick's DNS, Table, FwMark, SaveConfig, PreUp, PostUp, PreDown, PostDown");
         }
     }
 
@@ -490,7 +504,7 @@ final class WgQuickConfigParser {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
         NodeConfig.Builder builder = NodeConfig.builder(privateKey).listenPort(listenPort).listenAddress(listenAddress)
-                .metricsListen(metricsListen).mtu(mtu)
+                .metricsListen(metricsListen).mtu(mtu).onPolicyFault(onPolicyFault)
                 .interfaceName(interfaceName != null ? interfaceName : baseName(file));
         addresses.forEach(builder::address);
         plugin("sessionpolicy", builder::sessionPolicy);
@@ -575,7 +589,7 @@ final class WgQuickConfigParser {
             port = -1;
         }
         if (port < 1 || port > MAX_PORT) {
-            throw new ConfigException(file, line, key, "'" + value + "' is not a port number (1-" + MAX_PORT + ")");
+            throw new ConfigException(file, line, key, "'" + shown(value) + "' is not a port number (1-" + MAX_PORT + ")");
         }
         return port;
     }
@@ -584,7 +598,7 @@ final class WgQuickConfigParser {
     private int mtu(int line, String key, String value) {
         int v = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
         if (v < MIN_MTU || v > MAX_MTU) {
-            throw new ConfigException(file, line, key, "'" + value + "' is not an MTU (" + MIN_MTU + "-" + MAX_MTU + ")");
+            throw new ConfigException(file, line, key, "'" + shown(value) + "' is not an MTU (" + MIN_MTU + "-" + MAX_MTU + ")");
         }
         return v;
     }
@@ -598,7 +612,7 @@ final class WgQuickConfigParser {
     private InetAddress listenAddress(int line, String key, String value) {
         // an IP prefix without '/' is an IP literal, and IpPrefix.parse never resolves names
         if (value.indexOf('/') >= 0) {
-            throw new ConfigException(file, line, key, "'" + value + "' is not an IP address");
+            throw new ConfigException(file, line, key, "'" + shown(value) + "' is not an IP address");
         }
         return parseValue(line, key, value, v -> IpPrefix.parse(v).address(), true);
     }
@@ -607,7 +621,7 @@ final class WgQuickConfigParser {
     private InetSocketAddress metricsListen(int line, String key, String value) {
         Endpoint e = parseValue(line, key, value, Endpoint::parse, true);
         if (!e.ip().isLoopbackAddress()) {
-            throw new ConfigException(file, line, key, "'" + value + "' is not a loopback address; metrics are "
+            throw new ConfigException(file, line, key, "'" + shown(value) + "' is not a loopback address; metrics are "
                     + "served on loopback only (e.g. 127.0.0.1:9586 or [::1]:9586)");
         }
         return new InetSocketAddress(e.ip(), e.port());
@@ -619,7 +633,7 @@ final class WgQuickConfigParser {
         }
         int seconds = value.length() <= 5 && value.chars().allMatch(Character::isDigit) ? Integer.parseInt(value) : -1;
         if (seconds < 0 || seconds > MAX_PORT) {
-            throw new ConfigException(file, line, key, "'" + value + "' is neither 'off' nor a number of seconds (0-65535)");
+            throw new ConfigException(file, line, key, "'" + shown(value) + "' is neither 'off' nor a number of seconds (0-65535)");
         }
         return Duration.ofSeconds(seconds);
     }
@@ -629,7 +643,7 @@ final class WgQuickConfigParser {
         for (String part : value.split(",", -1)) {
             String p = part.strip();
             if (p.isEmpty()) {
-                throw new ConfigException(file, line, key, "'" + value + "' has an empty entry in its comma list");
+                throw new ConfigException(file, line, key, "'" + shown(value) + "' has an empty entry in its comma list");
             }
             parts.add(p);
         }
@@ -641,8 +655,9 @@ final class WgQuickConfigParser {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
-            String what = e.getMessage() == null ? "is not valid" : e.getMessage();
-            throw new ConfigException(file, line, key, quote ? "'" + value + "': " + what : what, e);
+            // the api's messages may quote the value: never when it may be key material
+            String what = e.getMessage() == null ? "is not valid" : shown(e.getMessage());
+            throw new ConfigException(file, line, key, quote ? "'" + shown(value) + "': " + what : what, e);
         }
     }
 
@@ -660,7 +675,16 @@ final class WgQuickConfigParser {
 
     private static String firstWord(String line) {
         int space = line.indexOf(' ');
-        String w = space < 0 ? line : line.substring(0, space);
-        return w.length() > 40 ? w.substring(0, 40) + "…" : w;
+        String w = shown(space < 0 ? line : line.substring(0, space));
+        return w.length() > 40 && !w.equals(KEY_LIKE) ? w.substring(0, 40) + "…" : w;
+    }
+
+    /**
+     * @return {@code text}, or {@link #KEY_LIKE} when it holds a run of base64 long enough to be a
+     *         key or a good part of one (a private key appended by {@code genkey >> file}, a key
+     *         given to the wrong setting): error messages end up in logs and terminals, keys never do
+     */
+    static String shown(String text) {
+        return KEY_MATERIAL.matcher(text).find() ? KEY_LIKE : text;
     }
 }

@@ -8,7 +8,10 @@ import io.postern.testkit.PluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,5 +165,50 @@ class PluginDirectoryTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("SessionPolicy 'pinned-keys' not found; available: keep-both, reject-while-bound, "
                         + "reset-on-identity-change, strict; refused plugin jars: garbage.jar: ");
+    }
+
+    @Test
+    void aGroupOrWorldWritableDirectoryIsRefusedWithPathOwnerAndMode() throws IOException {
+        good("strict.jar", "com.example.strict", "strict");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(registry.policies().names()).doesNotContain("strict");
+        assertThat(registry.refused()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains(dir.toString()).contains("owner " + System.getProperty("user.name"))
+                .contains("mode rwxrwxr-x").contains("full privileges"));
+    }
+
+    @Test
+    void aWorldWritableJarIsRefused() throws IOException {
+        Path jar = good("strict.jar", "com.example.strict", "strict");
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--rw-"));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(registry.policies().names()).doesNotContain("strict");
+        assertThat(reasonFor(registry, "strict.jar")).contains("mode rw-r--rw-").contains("writable by no one else");
+    }
+
+    @Test
+    void aJarOwnedBySomeoneElseIsRefused() throws IOException {
+        Path jar = good("strict.jar", "com.example.strict", "strict");
+        UserPrincipal nobody;
+        try {
+            nobody = jar.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(jar, nobody);
+        } catch (IOException e) {
+            Assumptions.abort("cannot give a file to 'nobody' here (needs root): " + e);
+            return;
+        }
+        assertThat(reasonFor(PluginRegistry.load(dir), "strict.jar")).contains("owner nobody");
+    }
+
+    @Test
+    void aJarThatRequiresJdkUnsupportedIsRefused() {
+        PluginJars.build(dir.resolve("unsafe.jar"), Map.of(
+                "module-info.java", "module com.example.unsafe { requires io.postern.api; requires jdk.unsupported;"
+                        + " provides io.postern.spi.SessionPolicy with unsafe.Policy; }",
+                "unsafe/Policy.java", PluginJars.policy("unsafe", "unsafe", "")));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(registry.policies().names()).doesNotContain("unsafe");
+        assertThat(reasonFor(registry, "unsafe.jar")).contains("requires jdk.unsupported");
     }
 }

@@ -91,11 +91,10 @@ class PluginRegistryTest {
     }
 
     @Test
-    void selectionUsesTheNamedPluginsAndTheDefaultPolicyAsFallback() {
+    void selectionUsesTheNamedPlugins() {
         PluginSelection s = PluginRegistry.load().select(config().sessionPolicy("reject-while-bound")
                 .admission("open").cryptoProvider("jca").build());
         assertThat(s.policy().name()).isEqualTo("reject-while-bound");
-        assertThat(s.fallbackPolicy().name()).isEqualTo("reset-on-identity-change");
         assertThat(s.admission().name()).isEqualTo("open");
         assertThat(s.crypto().name()).isEqualTo("jca");
         assertThat(s.handler().name()).isEqualTo("echo");

@@ -309,6 +309,26 @@ class WgQuickConfigParserTest {
         assertThat(List.of(o.admission(), o.handler())).containsExactly("allowlist", "echo");
     }
 
+    /** {@code postern genkey >> postern.conf} leaves a bare private key on a line of its own. */
+    @Test
+    void noErrorPrintsKeyMaterial() {
+        String secret = java.util.Base64.getEncoder().encodeToString(new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+                28, 29, 30, 31, 32});
+        String fragment = secret.substring(0, 20);
+        for (String text : List.of(
+                "[Interface]\nPrivateKey = %s\n%s\n".formatted(PRIV, secret),
+                "[Interface]\nPrivateKey = %s\n%s extra\n".formatted(PRIV, secret),
+                "[Interface]\nPrivateKey = %s\nListenPort = %s\n".formatted(PRIV, secret),
+                "[Interface]\nPrivateKey = %s\n[Peer]\nPublicKey = %s\nEndpoint = %s\n".formatted(PRIV, PEER1, secret),
+                "[Interface]\nPrivateKey = %s\n[Peer]\nPublicKey = %s\nAllowedIPs = %s\n".formatted(PRIV, PEER1, secret),
+                "[Interface]\nPrivateKey = %s\nMetricsListen = %s\n".formatted(PRIV, secret),
+                "[Interface]\nPrivateKey = %s\n[%s\n".formatted(PRIV, secret))) {
+            fails(text).satisfies(e -> assertThat(e.getMessage()).doesNotContain(fragment)
+                    .contains(WgQuickConfigParser.KEY_LIKE));
+        }
+    }
+
     @Test
     void interfaceNameDefaultsToTheFileBaseNameAsInWgQuickAndMtuToZero() {
         NodeConfig c = WgQuickConfigParser.parse("/etc/postern/wg0.conf", List.of("[Interface]", "PrivateKey = " + PRIV));

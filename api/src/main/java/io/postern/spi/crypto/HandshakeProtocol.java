@@ -67,6 +67,24 @@ public interface HandshakeProtocol {
     HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length);
 
     /**
+     * As {@link #consumeInitiation(byte[], int, int)}, asking {@code admits} about the initiator's
+     * static key as soon as it is decrypted: a key it refuses fails with
+     * {@link HandshakeRejection#NOT_ADMITTED} before the static-static Diffie-Hellman, so a forged
+     * initiation from an unknown key costs one DH. An implementation should also make its own
+     * ephemeral key only when it responds. The default checks after the whole message was consumed.
+     */
+    default HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length,
+                                                                  java.util.function.Predicate<PublicKey> admits) {
+        HandshakeResult<ResponderHandshake> r = consumeInitiation(msg, offset, length);
+        if (r instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs)
+                && !admits.test(hs.remoteStatic())) {
+            hs.destroy();
+            return HandshakeResult.failure(HandshakeRejection.NOT_ADMITTED);
+        }
+        return r;
+    }
+
+    /**
      * Opens a cookie reply (type 3) sent in answer to a message whose mac1 was {@code mac1Sent}.
      *
      * @param remoteStatic the public key of the responder that sent it
@@ -80,6 +98,13 @@ public interface HandshakeProtocol {
      * then stale). Implementations without cookies ignore it.
      */
     default void rotateCookieSecretNow() {}
+
+    /**
+     * Zeroes what this protocol holds of the local static private key and every secret derived from
+     * it (cached static-static results), as far as the JVM allows. The engine calls it once when it
+     * closes; no other method may be called afterwards. The default does nothing.
+     */
+    default void destroy() {}
 
     // ---- shared ---------------------------------------------------------------------------
 

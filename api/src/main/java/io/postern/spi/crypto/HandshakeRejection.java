@@ -15,5 +15,7 @@ public enum HandshakeRejection {
     /** A Diffie-Hellman result was all zeros: a low-order public key. */
     LOW_ORDER_POINT,
     /** A cookie reply did not authenticate. */
-    COOKIE_DECRYPT_FAILED
+    COOKIE_DECRYPT_FAILED,
+    /** The initiator's static key authenticated but admission refused it (no static-static DH was done). */
+    NOT_ADMITTED
 }

@@ -28,7 +28,7 @@ final class ClassPathPlugins {
 
     /** @return the services of an initiating peer: allowlist admission (it talks to its gateway only) */
     EngineServices peerServices(PacketHandler handler) {
-        return new EngineServices(crypto, handshakes, policy, policy, allowlist, handler);
+        return new EngineServices(crypto, handshakes, policy, allowlist, handler);
     }
 
     static <T> T byName(Class<T> type, Function<T, String> name, String wanted) {

@@ -6,6 +6,7 @@ import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeRejection;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * The two messages of Noise pattern IK, and IKpsk2 when built with a preshared-key slot (Noise spec
@@ -31,8 +32,8 @@ final class IkHandshake {
     private final byte[] localStaticPrivate;
     private final PublicKey localStatic;
     private final StaticSecret staticSecret;
-    private final byte[] ephemeralPrivate;
-    private final byte[] ephemeralPublic;
+    private byte[] ephemeralPrivate; // a responder makes its ephemeral key only when it writes message B
+    private byte[] ephemeralPublic;
     private SymmetricState state;
     private byte[] remoteStatic;
     private byte[] remoteEphemeral;
@@ -47,8 +48,10 @@ final class IkHandshake {
         this.localStaticPrivate = localStaticPrivate;
         this.localStatic = localStatic;
         this.staticSecret = staticSecret;
-        this.ephemeralPrivate = ephemeral.privateKey().toBytes();
-        this.ephemeralPublic = ephemeral.publicKey().toBytes();
+        if (ephemeral != null) {
+            this.ephemeralPrivate = ephemeral.privateKey().toBytes();
+            this.ephemeralPublic = ephemeral.publicKey().toBytes();
+        }
         this.remoteStatic = remoteStatic;
         this.state = SymmetricState.initialize(crypto, protocolName);
         state.mixHash(prologue);
@@ -58,7 +61,8 @@ final class IkHandshake {
 
     /**
      * @param localStaticPrivate the local static private key; referenced, not copied or zeroed
-     * @param ephemeral          a fresh ephemeral key pair (a fixed one only in known-answer tests)
+     * @param ephemeral          a fresh ephemeral key pair (a fixed one only in known-answer tests); a
+     *                           responder may pass null: it then makes one when it writes message B
      * @param staticSecret       DH(local static, remote static), possibly from a cache
      */
     static IkHandshake initiator(CryptoProvider crypto, String protocolName, byte[] prologue, boolean psk2,
@@ -114,6 +118,15 @@ final class IkHandshake {
      * @return {@code null} on success, else why it failed
      */
     HandshakeRejection readMessageA(byte[] msg, int offset, int length, byte[] payloadOut) {
+        return readMessageA(msg, offset, length, payloadOut, null);
+    }
+
+    /**
+     * As {@link #readMessageA(byte[], int, int, byte[])}, asking {@code admitStatic} (null: admit
+     * all) about the initiator's static key right after it is decrypted, before the static-static DH.
+     */
+    HandshakeRejection readMessageA(byte[] msg, int offset, int length, byte[] payloadOut,
+                                    Predicate<byte[]> admitStatic) {
         if (length < MESSAGE_A_OVERHEAD || payloadOut.length < length - MESSAGE_A_OVERHEAD) {
             return HandshakeRejection.MALFORMED;
         }
@@ -132,6 +145,9 @@ final class IkHandshake {
                 return reject(trial, HandshakeRejection.STATIC_DECRYPT_FAILED);
             }
             p += KEY_LENGTH + Aead.TAG_LENGTH;
+            if (admitStatic != null && !admitStatic.test(rs)) {
+                return reject(trial, HandshakeRejection.NOT_ADMITTED);
+            }
             if (!staticSecret.compute(rs, dh)) {
                 return reject(trial, HandshakeRejection.LOW_ORDER_POINT); // ss
             }
@@ -158,6 +174,12 @@ final class IkHandshake {
      */
     HandshakeRejection writeMessageB(byte[] psk, byte[] payload, int payloadOffset, int payloadLength, byte[] out,
                                      int outOffset) {
+        if (ephemeralPrivate == null) {
+            StaticKeyPair ephemeral = crypto.x25519().generateKeyPair();
+            ephemeralPrivate = ephemeral.privateKey().toBytes();
+            ephemeralPublic = ephemeral.publicKey().toBytes();
+            ephemeral.privateKey().destroy();
+        }
         int p = outOffset;
         System.arraycopy(ephemeralPublic, 0, out, p, KEY_LENGTH);
         p += KEY_LENGTH;
@@ -247,7 +269,7 @@ final class IkHandshake {
     /** @return whether chaining key, hash and ephemeral private key are all zero */
     boolean isZeroed() {
         byte acc = 0;
-        for (byte b : ephemeralPrivate) {
+        for (byte b : ephemeralPrivate == null ? new byte[0] : ephemeralPrivate) {
             acc |= b;
         }
         return acc == 0 && state.isZeroed();
@@ -256,7 +278,9 @@ final class IkHandshake {
     /** Zeroes the chaining key, hash, cipher key, ephemeral private key and split keys (best effort). */
     void destroy() {
         state.destroy();
-        Arrays.fill(ephemeralPrivate, (byte) 0);
+        if (ephemeralPrivate != null) {
+            Arrays.fill(ephemeralPrivate, (byte) 0);
+        }
         if (transportKeys != null) {
             Arrays.fill(transportKeys[0], (byte) 0);
             Arrays.fill(transportKeys[1], (byte) 0);

@@ -16,6 +16,7 @@ import io.postern.wire.MessageType;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * WireGuard v1's handshake for one local static identity (docs/protocol.md "Handshake"): Noise IKpsk2
@@ -37,7 +38,7 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
         this.localPublic = localStatic.publicKey();
         this.mac1Key = MessageMacs.labelKey(crypto.blake2s(), WireGuardConstruction.LABEL_MAC1_BYTES, localPublic);
         this.cookies = new CookieChecker(crypto, localPublic, clock, random);
-        this.staticSecrets = new StaticSecretCache(crypto.x25519(), localPrivate);
+        this.staticSecrets = new StaticSecretCache(crypto.x25519(), crypto.blake2s(), localPrivate, random);
     }
 
     @Override
@@ -100,6 +101,23 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
 
     @Override
     public HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length) {
+        return consume(msg, offset, length, null);
+    }
+
+    /**
+     * Order of work for an initiation (responder CPU is what a flood spends): mac1 (a BLAKE2s), then
+     * DH(S_local, E_remote) to decrypt the initiator's static key, then {@code admits} — a refused key
+     * stops here, one DH in all —, then the static-static DH (cached for admitted keys only) and the
+     * timestamp. The responder's ephemeral key is made only when it responds.
+     */
+    @Override
+    public HandshakeResult<ResponderHandshake> consumeInitiation(byte[] msg, int offset, int length,
+                                                                 Predicate<PublicKey> admits) {
+        return consume(msg, offset, length, rs -> admits.test(PublicKey.of(rs)));
+    }
+
+    private HandshakeResult<ResponderHandshake> consume(byte[] msg, int offset, int length,
+                                                        Predicate<byte[]> admitStatic) {
         if (MessageMacs.mac1Offset(msg, offset, length) != HandshakeInitiation.MAC1_OFFSET) {
             return HandshakeResult.failure(HandshakeRejection.MALFORMED);
         }
@@ -107,13 +125,11 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
         if (!MessageMacs.verify(crypto.blake2s(), mac1Key, msg, offset, HandshakeInitiation.MAC1_OFFSET)) {
             return HandshakeResult.failure(HandshakeRejection.MAC1_INVALID);
         }
-        StaticKeyPair ephemeral = crypto.x25519().generateKeyPair();
         IkHandshake handshake = IkHandshake.responder(crypto, WireGuardConstruction.CONSTRUCTION,
-                WireGuardConstruction.IDENTIFIER_BYTES, true, localPrivate, localPublic, ephemeral, staticSecrets);
-        ephemeral.privateKey().destroy();
+                WireGuardConstruction.IDENTIFIER_BYTES, true, localPrivate, localPublic, null, staticSecrets);
         byte[] timestamp = new byte[TIMESTAMP_LENGTH];
         HandshakeRejection r = handshake.readMessageA(msg, offset + HandshakeInitiation.EPHEMERAL_OFFSET,
-                HandshakeInitiation.MAC1_OFFSET - HandshakeInitiation.EPHEMERAL_OFFSET, timestamp);
+                HandshakeInitiation.MAC1_OFFSET - HandshakeInitiation.EPHEMERAL_OFFSET, timestamp, admitStatic);
         if (r != null) {
             handshake.destroy();
             return HandshakeResult.failure(r);
@@ -180,6 +196,23 @@ final class NoiseHandshakeProtocol implements HandshakeProtocol {
             Arrays.fill(send, (byte) 0);
             Arrays.fill(receive, (byte) 0);
         }
+    }
+
+    /** Zeroes the copy of the local private key and the cached static-static secrets. */
+    @Override
+    public void destroy() {
+        staticSecrets.clear();
+        Arrays.fill(localPrivate, (byte) 0);
+    }
+
+    /** @return whether every byte of the local private key copy is zero (tests) */
+    boolean privateKeyZeroed() {
+        for (byte b : localPrivate) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the number of remote static keys whose DH(S_local, S_remote) is cached */

@@ -1,7 +1,9 @@
 package io.postern.crypto.noise;
 
-import io.postern.key.PublicKey;
+import io.postern.spi.crypto.Blake2s;
+import io.postern.spi.crypto.Blake2sDigest;
 import io.postern.spi.crypto.X25519;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,17 +13,37 @@ import java.util.Map;
  * is the same for every handshake of a pair (docs/protocol.md), so a busy responder does one X25519
  * less per handshake (wireguard-go keeps it per peer as {@code precomputedStaticStatic}).
  * Thread-safe.
+ *
+ * <p>Only admitted keys reach it (the responder asks admission before the static-static DH), and it
+ * is keyed by a secret-keyed hash of the remote key (keyed BLAKE2s, the key drawn at start): with
+ * open admission remote keys are chosen by whoever sends, and chosen collisions would otherwise
+ * turn lookups into linear scans.
  */
 final class StaticSecretCache implements StaticSecret {
     /** Entries kept; beyond this the least recently used one is dropped. */
     static final int CAPACITY = 4096;
     private static final byte[] LOW_ORDER = new byte[0];
 
-    private final X25519 x25519;
-    private final byte[] localPrivate;
-    private final Map<PublicKey, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
+    /** A remote static key with its secret-keyed hash. */
+    private record CacheKey(byte[] key, int hash) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<PublicKey, byte[]> eldest) {
+        public boolean equals(Object o) {
+            return o instanceof CacheKey k && Arrays.equals(key, k.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final X25519 x25519;
+    private final Blake2s blake2s;
+    private final byte[] hashKey;
+    private final byte[] localPrivate;
+    private final Map<CacheKey, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CacheKey, byte[]> eldest) {
             if (size() > CAPACITY) {
                 Arrays.fill(eldest.getValue(), (byte) 0);
                 return true;
@@ -30,15 +52,29 @@ final class StaticSecretCache implements StaticSecret {
         }
     };
 
-    /** @param localPrivate referenced, not copied */
-    StaticSecretCache(X25519 x25519, byte[] localPrivate) {
+    /**
+     * @param localPrivate referenced, not copied
+     * @param random       draws the hash key
+     */
+    StaticSecretCache(X25519 x25519, Blake2s blake2s, byte[] localPrivate, SecureRandom random) {
         this.x25519 = x25519;
+        this.blake2s = blake2s;
         this.localPrivate = localPrivate;
+        this.hashKey = new byte[16];
+        random.nextBytes(hashKey);
+    }
+
+    private CacheKey keyOf(byte[] remoteStatic) {
+        Blake2sDigest d = blake2s.newDigest(4, hashKey);
+        d.update(remoteStatic, 0, IkHandshake.KEY_LENGTH);
+        byte[] h = new byte[4];
+        d.doFinal(h, 0);
+        return new CacheKey(remoteStatic.clone(), (h[0] & 0xff) | (h[1] & 0xff) << 8 | (h[2] & 0xff) << 16 | h[3] << 24);
     }
 
     @Override
     public boolean compute(byte[] remoteStatic, byte[] out) {
-        PublicKey key = PublicKey.of(remoteStatic);
+        CacheKey key = keyOf(remoteStatic);
         byte[] cached;
         synchronized (cache) {
             cached = cache.get(key);
@@ -56,6 +92,16 @@ final class StaticSecretCache implements StaticSecret {
             cache.put(key, ok ? Arrays.copyOf(out, IkHandshake.KEY_LENGTH) : LOW_ORDER);
         }
         return ok;
+    }
+
+    /** Zeroes and drops every cached entry. */
+    void clear() {
+        synchronized (cache) {
+            for (byte[] v : cache.values()) {
+                Arrays.fill(v, (byte) 0);
+            }
+            cache.clear();
+        }
     }
 
     /** @return the number of cached entries */

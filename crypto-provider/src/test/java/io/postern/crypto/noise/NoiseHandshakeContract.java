@@ -231,6 +231,29 @@ public abstract class NoiseHandshakeContract {
     }
 
     @Test
+    void aKeyAdmissionRefusesIsNeitherDiffieHellmanedNorCached() {
+        Pair p = new Pair();
+        InitiatorHandshake init = p.initiate(null);
+        assertThat(failure(p.responder.consumeInitiation(init.message(), 0, HandshakeInitiation.SIZE, k -> false)))
+                .isEqualTo(HandshakeRejection.NOT_ADMITTED);
+        assertThat(p.responder.cachedStaticSecrets()).isZero();
+        success(p.responder.consumeInitiation(init.message(), 0, HandshakeInitiation.SIZE, k -> true));
+        assertThat(p.responder.cachedStaticSecrets()).isEqualTo(1);
+    }
+
+    @Test
+    void destroyZeroesThePrivateKeyCopyAndTheStaticStaticCache() {
+        Pair p = new Pair();
+        InitiatorHandshake init = p.initiate(null);
+        success(p.responder.consumeInitiation(init.message(), 0, HandshakeInitiation.SIZE));
+        assertThat(p.responder.cachedStaticSecrets()).isEqualTo(1);
+        assertThat(p.responder.privateKeyZeroed()).isFalse();
+        p.responder.destroy();
+        assertThat(p.responder.cachedStaticSecrets()).isZero();
+        assertThat(p.responder.privateKeyZeroed()).isTrue();
+    }
+
+    @Test
     void wrongPresharedKeyFailsTheResponse() {
         Pair p = new Pair();
         InitiatorHandshake init = p.initiate(null);

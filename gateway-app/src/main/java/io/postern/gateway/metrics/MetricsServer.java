@@ -71,7 +71,10 @@ public final class MetricsServer implements AutoCloseable {
                     + " asked explicitly (postern up --metrics-listen)");
         }
         HttpServer server = HttpServer.create(address, 0);
-        server.createContext(PATH, exchange -> respond(exchange, PATH, scrape, PrometheusText.CONTENT_TYPE));
+        // the Host check against DNS rebinding guards the loopback /metrics; probes and an explicitly
+        // chosen address (where Host is the pod's address) go without it
+        InetSocketAddress bound = anyAddress ? null : server.getAddress();
+        server.createContext(PATH, exchange -> respond(exchange, PATH, scrape, PrometheusText.CONTENT_TYPE, () -> 200, bound));
         server.createContext(HEALTHZ, exchange -> probe(exchange, HEALTHZ, live));
         server.createContext(READYZ, exchange -> probe(exchange, READYZ, ready));
         server.setExecutor(null); // the server's own dispatcher thread: scrapes are rare and quick
@@ -86,17 +89,21 @@ public final class MetricsServer implements AutoCloseable {
         respond(exchange, path, () -> {
             status[0] = probe.get();
             return status[0].reason() + "\n";
-        }, "text/plain; charset=utf-8", () -> status[0].ok() ? 200 : 503);
+        }, "text/plain; charset=utf-8", () -> status[0].ok() ? 200 : 503, null);
     }
 
-    private static void respond(HttpExchange exchange, String path, Supplier<String> body, String contentType)
-            throws IOException {
-        respond(exchange, path, body, contentType, () -> 200);
-    }
-
+    /** @param bound the address a request's Host must name, or null for no check */
     private static void respond(HttpExchange exchange, String path, Supplier<String> scrape, String contentType,
-                                java.util.function.IntSupplier code) throws IOException {
+                                java.util.function.IntSupplier code, InetSocketAddress bound) throws IOException {
         try (exchange) {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (bound != null && !isBoundAddress(host, bound)) {
+                // DNS rebinding: a web page whose name now resolves to 127.0.0.1 reaches this port from
+                // the browser, but its requests carry its own name as Host
+                LOG.debug("metrics request refused host=\"{}\" remote={}", host, exchange.getRemoteAddress());
+                exchange.sendResponseHeaders(421, -1);
+                return;
+            }
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 exchange.sendResponseHeaders(405, -1);
@@ -120,6 +127,20 @@ public final class MetricsServer implements AutoCloseable {
             LOG.warn("metrics request failed path={}", path, e);
             throw e;
         }
+    }
+
+    /**
+     * @return whether a request's Host header names the bound address (with or without its port):
+     *         scrapers address the listener by the address they were configured with; any other
+     *         name, or none, is refused
+     */
+    static boolean isBoundAddress(String host, InetSocketAddress bound) {
+        if (host == null) {
+            return false;
+        }
+        String address = endpointText(bound);
+        int colon = address.lastIndexOf(':');
+        return host.equals(address) || host.equals(address.substring(0, colon));
     }
 
     /** @return the bound address (the real port when 0 was asked) */

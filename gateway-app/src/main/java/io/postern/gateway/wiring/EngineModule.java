@@ -3,6 +3,7 @@ package io.postern.gateway.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.postern.engine.EngineServices;
+import io.postern.engine.OnPolicyFault;
 import io.postern.engine.SessionEngine;
 import io.postern.key.StaticKeyPair;
 import io.postern.spi.Admission;
@@ -20,24 +21,24 @@ import java.time.Clock;
 public final class EngineModule extends AbstractModule {
     private final StaticKeyPair identity;
     private final Clock clock;
-    private final SessionPolicy fallbackPolicy;
+    private final OnPolicyFault onPolicyFault;
 
     /**
      * @param identity       the node's static key pair
      * @param clock          the engine's clock
-     * @param fallbackPolicy applied when the selected policy faults (the default policy)
+     * @param onPolicyFault  what applies when the selected policy faults ({@code OnPolicyFault})
      */
-    public EngineModule(StaticKeyPair identity, Clock clock, SessionPolicy fallbackPolicy) {
+    public EngineModule(StaticKeyPair identity, Clock clock, OnPolicyFault onPolicyFault) {
         this.identity = identity;
         this.clock = clock;
-        this.fallbackPolicy = fallbackPolicy;
+        this.onPolicyFault = onPolicyFault;
     }
 
     @Provides
     @Singleton
     EngineServices services(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
                             Admission admission, PacketHandler handler) {
-        return new EngineServices(crypto, handshakes, policy, fallbackPolicy, admission, handler);
+        return new EngineServices(crypto, handshakes, policy, onPolicyFault, admission, handler);
     }
 
     @Provides

@@ -70,4 +70,31 @@ public class MetricsEndpointTest {
             assertThat(http("GET", port, "/other").statusCode()).isEqualTo(404);
         }
     }
+
+    /** One raw HTTP/1.1 request with the given Host header (null: none); returns the status code. */
+    private static int statusWithHost(int port, String host) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(15_000);
+            String request = "GET /metrics HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                    + "Connection: close\r\n\r\n";
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void refusesAHostHeaderOtherThanItsBoundAddress() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0),
+                () -> "x 1\n")) {
+            int port = server.address().getPort();
+            assertThat(statusWithHost(port, "127.0.0.1:" + port)).isEqualTo(200);
+            assertThat(statusWithHost(port, "127.0.0.1")).isEqualTo(200);
+            assertThat(statusWithHost(port, "attacker.example:" + port)).as("DNS rebinding").isEqualTo(421);
+            assertThat(statusWithHost(port, "localhost.attacker.example")).isEqualTo(421);
+            assertThat(statusWithHost(port, "127.0.0.2:" + port)).isEqualTo(421);
+            assertThat(statusWithHost(port, null)).isIn(400, 421);
+        }
+    }
 }

@@ -243,7 +243,7 @@ final class SharedLoopPeers implements AutoCloseable {
             }
         };
         SessionEngine engine = new SessionEngine(crypto.x25519().generateKeyPair(),
-                new EngineServices(crypto, handshakes, keepBoth, keepBoth, allowlist, handler), Clock.systemUTC(),
+                new EngineServices(crypto, handshakes, keepBoth, allowlist, handler), Clock.systemUTC(),
                 new EngineSettings(Duration.ZERO, 16, 16).withInlineHandshakes());
         engine.addOrUpdatePeer(PeerConfig.of(gatewayKey, gateway));
         Peer peer = new Peer(engine, ch, local, handler);

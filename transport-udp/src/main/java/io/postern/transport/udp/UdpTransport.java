@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The loop never dies on a bad datagram: an exception thrown by the receiver, or an I/O error on
  * one receive, is counted in {@link #errors()} and logged at DEBUG at most once per
- * {@link #LOG_INTERVAL}. Source addresses that are IPv4-mapped IPv6 addresses
+ * {@link #LOG_INTERVAL}. An {@link Error} (out of memory, a broken plugin class) ends the thread and
+ * goes to its uncaught-exception handler: the gateway's ends the process. Source addresses that are IPv4-mapped IPv6 addresses
  * ({@code ::ffff:a.b.c.d}, what a dual-stack socket reports for IPv4 traffic) become plain IPv4
  * endpoints, so a peer has one {@link Endpoint} whichever socket family saw it.
  *
@@ -149,7 +150,8 @@ final class UdpTransport implements Transport {
             Endpoint from = endpointOf((InetSocketAddress) source);
             try {
                 receiver.onDatagram(from, array, 0, buffer.position());
-            } catch (VirtualMachineError e) {
+            } catch (Error e) {
+                // ends this thread; its uncaught-exception handler (the gateway's ends the process) decides
                 throw e;
             } catch (Throwable e) {
                 countError("receiver threw on a datagram from " + from, e);

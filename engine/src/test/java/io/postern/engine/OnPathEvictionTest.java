@@ -1,0 +1,106 @@
+package io.postern.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.postern.net.Endpoint;
+import io.postern.spi.PolicyDecision;
+import io.postern.wire.MessageType;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, item 2: an observer that reads the victim's traffic at E and injects packets sends an
+ * initiation with a fresh key spoofed from E, reads the response sent to E and confirms. The
+ * policy's reset is carried out only for what a restart looks like: the confirmation comes from E
+ * and the incumbent authenticated nothing since the newcomer's handshake.
+ */
+class OnPathEvictionTest {
+    private final EngineHarness h = new EngineHarness();
+    private final Endpoint e = at("198.18.3.1", 40000);
+    private final Endpoint x = at("198.18.3.66", 40000);
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    private static Endpoint at(String ip, int port) {
+        try {
+            return Endpoint.of(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    private static LoopbackNetwork.Datagram last(EngineHarness h, Endpoint from, MessageType type) {
+        return h.net.sentBy(from, type.code()).getLast();
+    }
+
+    /** Runs the attack; returns the attacker's node. {@code victimTalks}: the victim sends after the initiation. */
+    private EngineHarness.Node attack(EngineHarness.Node gw, EngineHarness.Node victim, boolean victimTalks,
+                                      boolean confirmFromE) {
+        EngineHarness.Node attacker = h.client(x, gw);
+        h.net.dropIf(d -> d.from().equals(x)); // everything the attacker sends is re-injected by hand
+        attacker.send(gw, "let me in");
+        h.deliver();
+        h.net.inject(e, EngineHarness.GATEWAY, last(h, x, MessageType.HANDSHAKE_INITIATION).bytes());
+        h.deliver(); // the gateway answers to E
+        if (victimTalks) {
+            h.advance(Duration.ofMillis(5));
+            victim.send(gw, "still here");
+            h.deliver();
+        }
+        h.net.inject(EngineHarness.GATEWAY, x, last(h, EngineHarness.GATEWAY, MessageType.HANDSHAKE_RESPONSE).bytes());
+        h.deliver(); // the attacker read the response at E; its first transport packet confirms
+        h.net.inject(confirmFromE ? e : x, EngineHarness.GATEWAY, last(h, x, MessageType.TRANSPORT_DATA).bytes());
+        h.deliver();
+        h.net.dropIf(d -> false);
+        return attacker;
+    }
+
+    @Test
+    void aVictimThatKeepsTalkingKeepsItsSession() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+
+        EngineHarness.Node attacker = attack(gw, victim, true, true);
+
+        assertThat(gw.engine.counters().sessionsConfirmed()).as("the attacker's session was confirmed").isEqualTo(2);
+        assertThat(gw.engine.counters().staleSessionsEvicted()).isZero();
+        assertThat(gw.status(victim).state()).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(gw.engine.peer(attacker.key())).isPresent();
+        victim.send(gw, "after the attack");
+        h.deliver();
+        assertThat(victim.handler.texts()).contains("still here", "after the attack");
+    }
+
+    @Test
+    void aConfirmationFromAnotherEndpointEvictsNobody() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+
+        attack(gw, victim, false, false); // a silent victim, but the confirmation comes from X
+
+        assertThat(gw.engine.counters().sessionsConfirmed()).isEqualTo(2);
+        assertThat(gw.engine.counters().staleSessionsEvicted()).isZero();
+        assertThat(gw.status(victim).state()).isEqualTo(SessionState.ESTABLISHED);
+    }
+
+    @Test
+    void theGenuineRestartStillEvictsAtOnce() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+        victim.stop();
+        h.advance(Duration.ofMillis(5));
+        EngineHarness.Node restarted = h.client(e, gw);
+        h.establish(restarted, gw);
+        assertThat(gw.engine.counters().staleSessionsEvicted()).isEqualTo(1);
+        assertThat(gw.engine.peer(victim.key())).isEmpty();
+    }
+}
