@@ -23,6 +23,14 @@ public interface Transport extends AutoCloseable {
      */
     boolean send(Endpoint to, byte[] buffer, int offset, int length);
 
+    /**
+     * For a liveness probe: whether the receive loop(s) started by {@link #start} still run. The
+     * default, for transports that cannot tell, is {@code true}.
+     */
+    default boolean receiving() {
+        return true;
+    }
+
     /** @return datagrams the transport itself failed to receive or send ({@code postern_transport_errors_total}) */
     default long errors() {
         return 0;

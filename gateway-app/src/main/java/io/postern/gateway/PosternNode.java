@@ -217,6 +217,14 @@ public final class PosternNode implements AutoCloseable {
         return publicKey;
     }
 
+    /**
+     * For a liveness probe: not closed, the transport's receive threads and the engine's own
+     * threads (handshake workers, timers) all still running.
+     */
+    public boolean alive() {
+        return !closed.get() && transport.receiving() && engine.alive();
+    }
+
     /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */
     long transportErrors() {
         return transport.errors();

@@ -165,6 +165,8 @@ final class WgQuickConfigParser {
         }
     }
 
+    /** The private key given apart from the file ({@code up --private-key FILE}), or null. */
+    private PrivateKey separateKey;
     private boolean peersOnly;
     private String pendingName;
     private boolean headerInError;
@@ -172,6 +174,17 @@ final class WgQuickConfigParser {
 
     private WgQuickConfigParser(String file) {
         this.file = file;
+    }
+
+    /**
+     * Parses a file whose {@code [Interface]} has no {@code PrivateKey}, the key coming from
+     * elsewhere ({@code postern up --private-key FILE}, e.g. a Kubernetes Secret beside a ConfigMap).
+     *
+     * @throws ConfigException naming file, line and key; also when the file has a PrivateKey too
+     * @throws IOException     when the file cannot be read
+     */
+    static NodeConfig parse(Path path, PrivateKey separateKey) throws IOException {
+        return load(path, separateKey).config();
     }
 
     /**
@@ -189,6 +202,11 @@ final class WgQuickConfigParser {
      * @throws IOException     when the file cannot be read
      */
     static Parsed load(Path path) throws IOException {
+        return load(path, null);
+    }
+
+    /** As {@link #load(Path)}, the private key given apart ({@link #parse(Path, PrivateKey)}) unless null. */
+    static Parsed load(Path path, PrivateKey separateKey) throws IOException {
         String name = path.toString();
         if (!Files.exists(path)) {
             throw new ConfigException(name, 0, null, "no such file");
@@ -197,6 +215,7 @@ final class WgQuickConfigParser {
             throw new ConfigException(name, 0, null, "not a regular file");
         }
         WgQuickConfigParser parser = new WgQuickConfigParser(name);
+        parser.separateKey = separateKey;
         NodeConfig config = parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
         Map<PublicKey, String> names = new java.util.LinkedHashMap<>();
         for (PendingPeer p : parser.peers) {
@@ -504,6 +523,12 @@ final class WgQuickConfigParser {
         buildPeers(built::add);
         if (interfaceLine == 0) {
             throw new ConfigException(file, 0, null, "no [Interface] section");
+        }
+        if (privateKey != null && separateKey != null) {
+            throw new ConfigException(file, interfaceLine, "PrivateKey", "is given both here and by --private-key; keep one");
+        }
+        if (privateKey == null) {
+            privateKey = separateKey;
         }
         if (privateKey == null) {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
