@@ -188,7 +188,9 @@ class LoadBalancedGatewaysIT {
                     conf.append("[Peer]\nPublicKey = ").append(clients.all().get(i).engine.publicKey().toBase64())
                             .append("\nAllowedIPs = ").append(clientTunnelIp(i)).append("/32\n");
                 }
-                String[] wgTunnel = {"198.19.0.2", "198.19.0.3", "198.19.0.3"};
+                // the restarted client (key wg[2]) gets an address of its own: as in wg, a prefix given to two
+                // peers belongs to the one configured last, so sharing .3 would lock out the first key
+                String[] wgTunnel = {"198.19.0.2", "198.19.0.3", "198.19.0.4"};
                 for (int k = 0; k < wg.length; k++) {
                     conf.append("[Peer]\nPublicKey = ").append(wg[k].publicKey()).append("\nAllowedIPs = ")
                             .append(wgTunnel[k]).append("/32\n");
