@@ -96,6 +96,9 @@ final class PeerCommand implements Callable<Integer> {
                 description = "The client's PersistentKeepalive (0: none; default ${DEFAULT-VALUE}).")
         int keepalive;
 
+        @Option(names = "--qr", description = "Also print the client configuration as a QR code (for the WireGuard mobile apps).")
+        boolean qr;
+
         @Override
         public Integer call() throws IOException {
             if (!name.matches(NAME)) {
@@ -153,6 +156,9 @@ final class PeerCommand implements Callable<Integer> {
                 client.append("PersistentKeepalive = ").append(keepalive).append('\n');
             }
             peer.parent.out.print(client);
+            if (qr) {
+                peer.parent.out.print("\n" + TerminalQrCode.render(client.toString()));
+            }
             peer.parent.out.flush();
             if (!running) {
                 org.slf4j.LoggerFactory.getLogger(PeerCommand.class).warn("no running gateway: {} added to {} only "
