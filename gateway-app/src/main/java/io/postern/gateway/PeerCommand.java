@@ -135,7 +135,9 @@ final class PeerCommand implements Callable<Integer> {
                     + (psk ? "PresharedKey = " + base64(presharedKey.toBytes()) + "\n" : "")
                     + "AllowedIPs = " + AddressText.of(address) + "/32\n";
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            replace(file, text + (text.endsWith("\n") ? "" : "\n") + block);
+            if (!text.contains("PublicKey = " + key.toBase64() + "\n")) { // a SaveConfig = true gateway wrote it already
+                replace(file, text + (text.endsWith("\n") ? "" : "\n") + block);
+            }
 
             PublicKey gatewayKey = x25519.publicKey(config.privateKey());
             config.privateKey().destroy();

@@ -93,6 +93,9 @@ final class UpCommand implements Callable<Integer> {
         }
         WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file);
         parsed.notApplied().forEach(line -> LOG.warn("{}", line));
+        if (parsed.saveConfig()) {
+            LOG.info("SaveConfig = true: changes made with set, syncconf and peer add are written back to {} at each change", file);
+        }
         NodeConfig nodeConfig = parsed.config();
         int warmup = HandshakeWarmup.handshakes(parent.env);
         if (warmup < 0) {
@@ -121,7 +124,7 @@ final class UpCommand implements Callable<Integer> {
         }
         RunningGateway gateway;
         try {
-            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names());
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names(), parsed.saveConfig() ? file : null);
         } catch (IOException e) {
             if (isPortInUse(e)) {
                 throw bindError(file, nodeConfig, e);
