@@ -46,7 +46,7 @@ cp "$here/plugins/README.txt" "$image/plugins/README.txt"
 if [ "${POSTERN_AOT:-1}" != 0 ]; then
   aot="$image/lib/postern.aot" log="$target/aot-training.log"
   if timeout 300 env -u JAVA_TOOL_OPTIONS -u JAVA_OPTS -u JDK_JAVA_OPTIONS "$image/bin/java" \
-        -XX:AOTCacheOutput="$aot" --enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux \
+        -XX:AOTCacheOutput="$aot" --enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux,io.postern.transport.udp \
         -Dguice_bytecode_gen_option=DISABLED \
         -m io.postern.gateway/io.postern.gateway.AotTraining >"$log" 2>&1 && [ -s "$aot" ]; then
     echo "postern image: AOT cache $(du -m "$aot" | cut -f1) MB (training log: $log)"

@@ -8,14 +8,47 @@ import java.util.Objects;
  * A UDP endpoint (IP address and port, IPv4 or IPv6) that datagrams come from or go to. Equal
  * endpoints have equal address bytes and port; no name resolution ever happens here.
  *
- * @param address a resolved socket address
+ * <p>An endpoint a transport received a datagram from may also carry the <em>local</em> address the
+ * datagram was sent to: replies to it then leave from that address (wireguard-go's "sticky" source
+ * address), which matters on a host with several addresses, where the peer, its NAT or firewall
+ * expects the answer from the address it talked to. The local address is not part of equality: a
+ * peer is one endpoint whichever of our addresses it used ({@link #sameRoute} compares both).
+ *
+ * @param address      a resolved socket address
+ * @param localAddress the local address a datagram from it arrived at, or {@code null} when unknown
  */
-public record Endpoint(InetSocketAddress address) {
+public record Endpoint(InetSocketAddress address, InetAddress localAddress) {
     public Endpoint {
         Objects.requireNonNull(address, "address");
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("endpoint must be a resolved address: " + address);
         }
+    }
+
+    /** An endpoint without a local address (the transport chooses the source address of replies). */
+    public Endpoint(InetSocketAddress address) {
+        this(address, null);
+    }
+
+    /** @return this endpoint as received at {@code local}: replies to it leave from {@code local} */
+    public Endpoint receivedAt(InetAddress local) {
+        return new Endpoint(address, local);
+    }
+
+    /** @return whether {@code other} is equal and has the same local address (null counts as a value) */
+    public boolean sameRoute(Endpoint other) {
+        return equals(other) && Objects.equals(localAddress, other.localAddress);
+    }
+
+    /** Equal when address bytes and port are: the local address does not count. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Endpoint e && address.equals(e.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode();
     }
 
     /** @return the endpoint for an address and port */

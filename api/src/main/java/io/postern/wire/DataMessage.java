@@ -62,6 +62,24 @@ public record DataMessage(byte[] buffer, int offset, int length, int receiver, l
         return (length + PADDING_MULTIPLE - 1) & -PADDING_MULTIPLE;
     }
 
+    /**
+     * The padded length of a payload sent over a tunnel with this MTU (wireguard-go
+     * {@code calculatePaddingSize}): rounded up to a multiple of 16, but never beyond the MTU, so a
+     * 1,409–1,420-byte packet on a 1,420-byte tunnel stays 1,420 bytes; a payload larger than the MTU
+     * is padded as its last MTU-sized unit would be.
+     *
+     * @param length the payload length
+     * @param mtu    the tunnel MTU, or 0 for none (plain multiple of 16)
+     */
+    public static int paddedLength(int length, int mtu) {
+        if (mtu <= 0) {
+            return paddedLength(length);
+        }
+        int lastUnit = length > mtu ? length % mtu : length;
+        int padded = Math.min(paddedLength(lastUnit), mtu);
+        return length + (padded - lastUnit);
+    }
+
     @Override
     public MessageType type() {
         return MessageType.TRANSPORT_DATA;

@@ -4,50 +4,87 @@ import io.postern.key.PublicKey;
 import io.postern.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Cryptokey routing (WireGuard paper §2): every configured peer's AllowedIPs, for the longest-prefix
- * match of a destination and the source check of a received packet. Rebuilt copy-on-write when a
- * peer is added, changed or removed; read without locks. A lookup is linear in the number of
- * configured prefixes, which suits a hub with hundreds of peers; a trie would be the next step for
- * tens of thousands (wireguard-go's allowedips.go).
+ * Cryptokey routing (WireGuard paper §2; wireguard-go {@code device/allowedips.go}): which peer owns
+ * each AllowedIPs prefix, for the longest-prefix match of a destination and the source check of a
+ * received packet. As in wireguard-go, a prefix has one owner: giving it to a second peer moves it
+ * there (the peer configured last wins), and the source of a packet from P is accepted only when the
+ * longest-prefix lookup of that source returns P — so with A = 198.19.0.0/24 and B = 198.19.0.5/32,
+ * A cannot send as .5.
+ *
+ * <p>Written under the table's monitor when a peer is configured or removed; read without locks from
+ * an immutable array. A lookup is linear in the number of prefixes, which suits a hub with hundreds
+ * of peers; a trie (wireguard-go's) would be the next step for tens of thousands.
  */
 final class AllowedIps {
-    private record Route(IpPrefix prefix, byte[] network, PublicKey peer) {}
+    private record Route(IpPrefix prefix, int family, PublicKey peer) {}
 
-    private volatile List<Route> routes = List.of(); // longest prefix first
+    /** A prefix that moved from one peer to another because both were given it. */
+    record Moved(IpPrefix prefix, PublicKey from, PublicKey to) {}
 
-    /** Rebuilds the table from the peers' configured AllowedIPs. */
-    void rebuild(Map<PublicKey, List<IpPrefix>> byPeer) {
-        List<Route> r = new ArrayList<>();
-        byPeer.forEach((peer, prefixes) -> {
-            for (IpPrefix p : prefixes) {
-                r.add(new Route(p, p.address().getAddress(), peer));
+    private final Map<IpPrefix, PublicKey> owners = new HashMap<>(); // network form → owner; guarded by this
+    private volatile Route[] routes = new Route[0]; // longest prefix first
+
+    /**
+     * Makes {@code prefixes} exactly what {@code peer} owns: its other prefixes are released, and a
+     * prefix another peer owns moves to {@code peer} (wg semantics: the peer configured last wins).
+     *
+     * @return the prefixes taken from other peers
+     */
+    synchronized List<Moved> assign(PublicKey peer, List<IpPrefix> prefixes) {
+        Objects.requireNonNull(peer, "peer");
+        LinkedHashSet<IpPrefix> wanted = new LinkedHashSet<>();
+        for (IpPrefix p : prefixes) {
+            wanted.add(p.network());
+        }
+        owners.entrySet().removeIf(e -> e.getValue().equals(peer) && !wanted.contains(e.getKey()));
+        List<Moved> moved = new ArrayList<>();
+        for (IpPrefix p : wanted) {
+            PublicKey before = owners.put(p, peer);
+            if (before != null && !before.equals(peer)) {
+                moved.add(new Moved(p, before, peer));
             }
-        });
+        }
+        publish();
+        return moved;
+    }
+
+    /** Releases every prefix {@code peer} owns. */
+    synchronized void remove(PublicKey peer) {
+        if (owners.values().removeIf(peer::equals)) {
+            publish();
+        }
+    }
+
+    private void publish() {
+        List<Route> r = new ArrayList<>(owners.size());
+        owners.forEach((p, owner) -> r.add(new Route(p, p.address().getAddress().length, owner)));
         r.sort(Comparator.comparingInt((Route x) -> x.prefix.length()).reversed());
-        routes = List.copyOf(r);
+        routes = r.toArray(Route[]::new);
     }
 
     /** @return the peer owning the longest prefix that contains the address, or null */
     PublicKey lookup(byte[] address, int offset, int family) {
         for (Route route : routes) {
-            if (route.network.length == family && route.prefix.contains(address, offset, family)) {
+            if (route.family == family && route.prefix.contains(address, offset, family)) {
                 return route.peer;
             }
         }
         return null;
     }
 
-    /** @return whether {@code prefixes} contain the address */
-    static boolean contains(List<IpPrefix> prefixes, byte[] address, int offset, int family) {
-        for (IpPrefix p : prefixes) {
-            if (p.contains(address, offset, family)) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * @return whether a packet from {@code peer} may carry this source address: the longest-prefix
+     *         lookup of the address returns {@code peer} (wireguard-go {@code RoutineSequentialReceiver})
+     */
+    boolean isAllowedSource(PublicKey peer, byte[] address, int offset, int family) {
+        PublicKey owner = lookup(address, offset, family);
+        return owner != null && owner.equals(peer);
     }
 }

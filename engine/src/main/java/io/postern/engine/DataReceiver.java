@@ -70,23 +70,26 @@ final class DataReceiver {
         // authenticated from here on
         Peer peer = kp.peer;
         boolean confirmed = peer.isNext(kp) && confirm(peer, kp, source, now);
-        if (!source.equals(peer.endpoint()) || s.bindings.peerAt(source) != peer) {
+        Endpoint known = peer.endpoint();
+        if (known == null || !source.sameRoute(known) || s.bindings.peerAt(source) != peer) {
             roam(peer, kp, source, now);
         }
         peer.timers().anyAuthenticatedPacketReceived(now);
+        peer.timers().anyAuthenticatedPacketTraversal(now);
         peer.countReceived(datagramLength);
         s.add(EngineCounter.BYTES_RECEIVED, datagramLength);
         s.count(EngineCounter.PACKETS_RECEIVED);
         if (confirmed) {
             sender.sendStaged(peer);
         }
+        // wireguard-go keepKeyFreshReceiving runs for keepalives too
+        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
+            initiator.initiateIfIdle(peer);
+        }
         if (length == 0) {
             return; // keepalive
         }
         peer.timers().dataReceived(now);
-        if (kp.initiator && peer.isCurrent(kp) && now - kp.createdMillis >= REKEY_ON_RECEIVE) {
-            initiator.initiateIfIdle(peer); // wireguard-go keepKeyFreshReceiving
-        }
         try {
             s.services.handler().onPacket(peer.key(), plain, 0, length, context);
         } catch (Throwable t) {
@@ -103,10 +106,13 @@ final class DataReceiver {
         if (!peer.confirm(kp)) {
             return false;
         }
+        synchronized (peer) {
+            peer.abandonInitiation(); // wireguard-go timersHandshakeComplete: a session is confirmed, stop retrying ours
+        }
         s.count(EngineCounter.SESSIONS_CONFIRMED);
         s.confirmationLatency.record(System.nanoTime() - kp.createdNanos);
         LOG.debug("session of {} confirmed at {}", peer, source);
-        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, EngineState.instant(now)));
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, s.instant(now)));
         SessionKeyPair.EvictionMark mark = kp.evictOnConfirmation;
         if (mark != null) {
             // Evict only what the restart case looks like: the confirmation comes from the endpoint

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Encrypts and sends transport data (wireguard-go {@code device/send.go}): pads the payload to a
- * multiple of 16, writes the header, seals it under the current keypair's send key and next
+ * multiple of 16 but never beyond the tunnel MTU, writes the header, seals it under the current keypair's send key and next
  * counter. Without a usable keypair the payload is staged (bounded, oldest dropped) and a
  * handshake is started. An initiator rekeys on send after REKEY_AFTER_TIME or REKEY_AFTER_MESSAGES.
  */
@@ -26,6 +26,8 @@ final class DataSender {
 
     private final EngineState s;
     private final HandshakeInitiator initiator;
+    /** The tunnel MTU padding respects ({@link SessionEngine#setInterface}). */
+    volatile int mtu = ProtocolConstants.DEFAULT_MTU;
 
     DataSender(EngineState state, HandshakeInitiator initiator) {
         this.s = state;
@@ -52,7 +54,8 @@ final class DataSender {
             return stage(peer, buf, off, len);
         }
         byte[] out = SCRATCH.get();
-        int padded = DataMessage.paddedLength(len);
+        // wireguard-go calculatePaddingSize: never pad beyond the MTU, nor beyond the IPv4 datagram limit
+        int padded = Math.min(DataMessage.paddedLength(len, mtu), ProtocolConstants.MAX_PAYLOAD);
         DataMessage.writeHeader(out, 0, kp.remoteIndex, counter);
         byte[] plain = PLAIN.get();
         System.arraycopy(buf, off, plain, 0, len);
@@ -69,7 +72,7 @@ final class DataSender {
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketSent();
         if (len > 0) {
-            timers.dataSent(now, kp.initiator);
+            timers.dataSent(now);
         }
         boolean sent = s.transmit(to, out, 0, total);
         if (sent) {
@@ -110,7 +113,6 @@ final class DataSender {
 
     private boolean stage(Peer peer, byte[] buf, int off, int len) {
         int max = s.settings.maxStagedPackets();
-        boolean awaitingConfirmation;
         synchronized (peer) {
             if (peer.removed() || max == 0) {
                 return false;
@@ -119,12 +121,11 @@ final class DataSender {
                 s.count(EngineCounter.STAGING_REFUSED); // the engine-wide bound: nothing staged, the caller is told
                 return false;
             }
-            awaitingConfirmation = peer.awaitingConfirmation(s.now());
         }
-        // a responder keypair about to be confirmed will carry them; otherwise start a handshake
-        if (!awaitingConfirmation) {
-            initiator.initiateIfIdle(peer);
-        }
+        // As wireguard-go: start a handshake, through the REKEY_TIMEOUT gate — which our last response
+        // counts toward, so a responder keypair still awaiting its confirmation gets 5 s to carry
+        // the staged packets before a handshake of ours replaces the wait.
+        initiator.initiateIfIdle(peer);
         return true;
     }
 }

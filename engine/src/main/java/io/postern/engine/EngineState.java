@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What the parts of one engine share: its identity and services, the clock, the peer table, the
@@ -24,7 +25,12 @@ final class EngineState {
     final StaticKeyPair identity;
     final EngineServices services;
     final HandshakeProtocol protocol;
+    /** The wall clock: TAI64N timestamps, event times and display only, never protocol timing. */
     final Clock clock;
+    /** Monotonic nanoseconds (System.nanoTime in production): all protocol timing. */
+    private final LongSupplier ticker;
+    private final long tickerOrigin;
+    private final long millisBase;
     final EngineSettings settings;
     final SecureRandom random = new SecureRandom();
 
@@ -41,6 +47,8 @@ final class EngineState {
     /** Payload bytes staged for peers without a session, engine-wide. */
     final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
     final HalfOpenHandshakes halfOpen;
+    /** Greatest TAI64N of forgotten peers, so their captured initiations cannot be replayed. */
+    final ReplayMemory replayMemory;
 
     final HandshakeLatency handshakeLatency = new HandshakeLatency();
     /** Responder side: response sent to key confirmation (the initiator's first transport packet). */
@@ -49,15 +57,20 @@ final class EngineState {
 
     private volatile Transport transport;
 
-    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+    EngineState(StaticKeyPair identity, EngineServices services, Clock clock, LongSupplier ticker,
+                EngineSettings settings) {
         this.identity = identity;
         this.services = services;
         this.clock = clock;
+        this.ticker = ticker;
+        this.tickerOrigin = ticker.getAsLong();
+        this.millisBase = clock.millis();
         this.settings = settings;
         this.protocol = services.handshakes().create(services.crypto(), identity);
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
+        this.replayMemory = new ReplayMemory(settings.maxDynamicPeers());
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
         }
@@ -89,14 +102,18 @@ final class EngineState {
         transport = t;
     }
 
-    /** @return the engine clock in milliseconds */
+    /**
+     * @return protocol time in milliseconds: monotonic (the ticker's), whatever the wall clock does —
+     *         an NTP step must neither expire sessions nor make initiations look like a flood. It
+     *         starts at the wall clock's reading when the engine was made, only to keep numbers familiar.
+     */
     long now() {
-        return clock.millis();
+        return millisBase + (ticker.getAsLong() - tickerOrigin) / 1_000_000L;
     }
 
-    /** @return {@code millis} as an instant */
-    static Instant instant(long millis) {
-        return Instant.ofEpochMilli(millis);
+    /** @return the wall-clock instant of protocol time {@code monotonicMillis} (events and display) */
+    Instant instant(long monotonicMillis) {
+        return clock.instant().minusMillis(now() - monotonicMillis);
     }
 
     /** Sends a datagram if a transport is attached. */
@@ -119,13 +136,16 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        return new Peer(key, config, indices, halfOpen, stagedBytes);
+        Peer p = new Peer(key, config, indices, halfOpen, stagedBytes, this::instant);
+        p.restoreGreatestTimestamp(replayMemory.take(key));
+        return p;
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */
     boolean forget(Peer peer) {
         if (peers.remove(peer.key(), peer)) {
             peer.markRemoved();
+            replayMemory.remember(peer.key(), peer.greatestTimestamp());
             if (!peer.configured()) {
                 dynamicPeers.decrementAndGet();
                 quotas.release(peer.takeOrigin());

@@ -10,5 +10,6 @@ import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
  * @param state              the initiator's handshake state (holds the message and its mac1)
  * @param index              the sender index the response will name
  * @param attemptStartMillis when the first initiation of this round was sent
+ * @param retransmissions    initiations of this round sent after the first (at most MAX_TIMER_HANDSHAKES)
  */
-record HandshakeInFlight(InitiatorHandshake state, int index, long attemptStartMillis) {}
+record HandshakeInFlight(InitiatorHandshake state, int index, long attemptStartMillis, int retransmissions) {}

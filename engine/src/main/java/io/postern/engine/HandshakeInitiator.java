@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class HandshakeInitiator {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeInitiator.class);
     private static final long REKEY_TIMEOUT = ProtocolConstants.REKEY_TIMEOUT.toMillis();
-    private static final long REKEY_ATTEMPT_TIME = ProtocolConstants.REKEY_ATTEMPT_TIME.toMillis();
     private static final long COOKIE_REFRESH = ProtocolConstants.COOKIE_REFRESH_TIME.toMillis();
 
     private final EngineState s;
@@ -36,7 +35,14 @@ final class HandshakeInitiator {
      * @return whether an initiation was sent
      */
     boolean initiate(Peer peer) {
-        return send(peer, false);
+        synchronized (peer) {
+            // the same gate as every other initiation (wireguard-go SendHandshakeInitiation): two
+            // initiations within 16.8 ms would carry equal TAI64N, and the peer would refuse the second
+            if (peer.timers().initiatedWithin(s.now(), REKEY_TIMEOUT)) {
+                return false;
+            }
+            return send(peer, false);
+        }
     }
 
     /**
@@ -55,14 +61,14 @@ final class HandshakeInitiator {
         }
     }
 
-    /** Timer hook: retransmits a due initiation, or gives up after REKEY_ATTEMPT_TIME. */
+    /** Timer hook: retransmits a due initiation, or gives up after MAX_TIMER_HANDSHAKES retransmissions (~REKEY_ATTEMPT_TIME). */
     void retryIfDue(Peer peer, long now) {
         synchronized (peer) {
             HandshakeInFlight f = peer.inFlight();
             if (f == null || !peer.timers().retransmitDue(now)) {
                 return;
             }
-            if (now - f.attemptStartMillis() >= REKEY_ATTEMPT_TIME) {
+            if (f.retransmissions() >= ProtocolConstants.MAX_TIMER_HANDSHAKES) {
                 int staged = peer.dropStaged();
                 LOG.info("handshake abandoned peer={} endpoint={} after={}s staged_dropped={}", peer.key().shortForm(),
                         peer.endpoint(), ProtocolConstants.REKEY_ATTEMPT_TIME.toSeconds(), staged);
@@ -86,6 +92,7 @@ final class HandshakeInitiator {
             now = s.now();
             HandshakeInFlight old = peer.inFlight();
             long attemptStart = retry && old != null ? old.attemptStartMillis() : now;
+            int retransmissions = retry && old != null ? old.retransmissions() + 1 : 0;
             peer.abandonInitiation();
             int index = s.indices.reserve(peer);
             byte[] cookie = peer.freshCookie(now, COOKIE_REFRESH);
@@ -96,7 +103,7 @@ final class HandshakeInitiator {
                 LOG.warn("cannot initiate a handshake with {}: {}", peer, ((HandshakeResult.Failure<?>) r).reason());
                 return false;
             }
-            peer.initiated(new HandshakeInFlight(h, index, attemptStart), now);
+            peer.initiated(new HandshakeInFlight(h, index, attemptStart, retransmissions), now);
             message = h.message();
             s.count(EngineCounter.HANDSHAKES_INITIATED);
             s.transmit(to, message, 0, message.length);
@@ -145,7 +152,7 @@ final class HandshakeInitiator {
         s.count(EngineCounter.HANDSHAKES_COMPLETED);
         LOG.debug("handshake with {} completed (initiator) at {}", peer, source);
         s.emit(new GatewayEvent.HandshakeCompleted(peer.key(), source, GatewayEvent.Role.INITIATOR,
-                EngineState.instant(now)));
+                s.instant(now)));
         return peer;
     }
 

@@ -42,11 +42,22 @@ final class HandshakeResponder {
         byte[] msg = initiation.bytes(); // mac1 verified by the engine before queueing
         // admission is asked as soon as the static key is decrypted, before the static-static DH: a
         // forged initiation from a key nobody admitted costs one DH (and is never cached)
+        PublicKey[] refused = new PublicKey[1];
         HandshakeResult<ResponderHandshake> consumed = s.protocol.consumeInitiation(msg, 0, HandshakeInitiation.SIZE,
-                this::admitted);
+                key -> {
+                    boolean ok = admitted(key);
+                    refused[0] = ok ? null : key;
+                    return ok;
+                });
         if (consumed instanceof HandshakeResult.Failure<ResponderHandshake>(HandshakeRejection why)
                 && why == HandshakeRejection.NOT_ADMITTED) {
             s.drop(DropReason.NOT_ADMITTED, source);
+            if (refused[0] != null) {
+                // the key decrypted under DH(our static, its ephemeral): claimed, not yet proven (that
+                // takes the static-static DH this refusal saves); an operator needs it to spot a mistyped key
+                s.emit(new GatewayEvent.HandshakeRefused(refused[0], source, DropReason.NOT_ADMITTED,
+                        s.clock.instant()));
+            }
             return;
         }
         if (!(consumed instanceof HandshakeResult.Success<ResponderHandshake>(ResponderHandshake hs))) {
@@ -70,7 +81,7 @@ final class HandshakeResponder {
         if (key.equals(s.identity.publicKey()) || !admits(key, peer != null && peer.configured())) {
             s.drop(DropReason.NOT_ADMITTED, source);
             // the key is proven (the initiation decrypted): an operator needs it to tell a mistyped key
-            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, EngineState.instant(s.now())));
+            s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, s.clock.instant()));
             return;
         }
         boolean created = false;
@@ -110,8 +121,8 @@ final class HandshakeResponder {
         if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
             long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
             verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), peer.key(),
-                    lastAuthenticated == PeerTimers.NEVER ? null : EngineState.instant(lastAuthenticated),
-                    incumbent.configured(), peer.configured(), EngineState.instant(now)));
+                    lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
+                    incumbent.configured(), peer.configured(), s.instant(now)));
             if (verdict.fault() != null) {
                 events.add(verdict.fault());
             }
@@ -141,8 +152,11 @@ final class HandshakeResponder {
         LOG.debug("answered the handshake of {} at {}", peer, source);
         s.count(EngineCounter.HANDSHAKES_COMPLETED);
         peer.timers().anyAuthenticatedPacketTraversal(now);
+        peer.timers().anyAuthenticatedPacketReceived(now); // wireguard-go: the initiation authenticated
+        peer.timers().anyAuthenticatedPacketSent(); // the response stands in for the passive keepalive
+        peer.timers().handshakeResponseSent(now);
         events.add(new GatewayEvent.HandshakeCompleted(key, source, GatewayEvent.Role.RESPONDER,
-                EngineState.instant(now)));
+                s.instant(now)));
         // Emit before the response leaves: the initiator's first transport packet can confirm the new
         // session on a receive thread (evicting an incumbent: SessionEvicted) before this handshake
         // worker continues, and listeners must see the policy decision before its consequences.
@@ -188,11 +202,12 @@ final class HandshakeResponder {
         if (verdict != null) {
             PolicyDecision decision = verdict.decision();
             GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
-                    incumbent.key(), peer.key(), s.policy.policyName(), decision, EngineState.instant(now));
+                    incumbent.key(), peer.key(), s.policy.policyName(), decision, s.instant(now));
             incumbent.policyDecided(change.describeFor(incumbent.key()));
             peer.policyDecided(change.describeFor(peer.key()));
             events.add(change);
             if (decision == PolicyDecision.REJECT) {
+                peer.initiationRefused(hs.timestamp(), now); // a replay of it costs nothing more
                 return Answer.refuse(DropReason.POLICY_REJECTED);
             }
             if (decision == PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION) {

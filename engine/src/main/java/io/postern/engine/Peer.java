@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 
 /**
  * One remote identity (wireguard-go {@code device/peer.go}): its configuration (or none, when open
@@ -43,7 +44,7 @@ final class Peer {
 
     // guarded by the monitor
     private HandshakeInFlight inFlight;
-    private byte[] greatestTimestamp;
+    private volatile byte[] greatestTimestamp; // written under the monitor
     private long lastInitiationAcceptedMillis = PeerTimers.NEVER;
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
@@ -53,6 +54,8 @@ final class Peer {
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
     private volatile Instant lastHandshake;
+    /** Protocol (monotonic) milliseconds to a wall-clock instant, for display. */
+    private final LongFunction<Instant> wallTime;
     /** The source whose quota a dynamic peer counts against, until given back ({@link #takeOrigin}). */
     private SourcePrefix origin;
     private volatile String lastPolicyDecision;
@@ -66,11 +69,16 @@ final class Peer {
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
     Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
-        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE));
+        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE), Instant::ofEpochMilli);
     }
 
-    /** @param stagedBytes the engine-wide bound on staged payload bytes */
-    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes) {
+    /**
+     * @param stagedBytes the engine-wide bound on staged payload bytes
+     * @param wallTime    protocol (monotonic) milliseconds to a wall-clock instant, for display
+     */
+    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes,
+         LongFunction<Instant> wallTime) {
+        this.wallTime = wallTime;
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
@@ -197,7 +205,7 @@ final class Peer {
         discard(oldPrevious);
         current = kp;
         derived(now);
-        lastHandshake = Instant.ofEpochMilli(now); // the response authenticated: a confirmed session
+        lastHandshake = wallTime.apply(now); // the response authenticated: a confirmed session
     }
 
     /**
@@ -241,7 +249,7 @@ final class Peer {
         halfOpen.settled(this);
         discard(oldPrevious);
         // "latest handshake" (show) counts confirmed sessions only: an answered initiation proves nothing yet
-        lastHandshake = Instant.ofEpochMilli(kp.createdMillis);
+        lastHandshake = wallTime.apply(kp.createdMillis);
         return true;
     }
 
@@ -377,6 +385,30 @@ final class Peer {
     /** @return whether {@code timestamp} is not newer than the newest accepted one (a replay). Caller holds the monitor. */
     boolean isReplayed(byte[] timestamp) {
         return greatestTimestamp != null && !Tai64n.isAfter(timestamp, greatestTimestamp);
+    }
+
+    /**
+     * An authenticated initiation (its timestamp decrypted under the peer's static key) that is
+     * refused nonetheless, e.g. by the session policy: its timestamp and time still count, so a
+     * replay of it is refused as a replay or a flood before any further work (wireguard-go records
+     * both in ConsumeMessageInitiation, before anything can refuse). Caller holds the monitor.
+     */
+    void initiationRefused(byte[] timestamp, long now) {
+        greatestTimestamp = timestamp.clone();
+        lastInitiationAcceptedMillis = now;
+    }
+
+    /** @return the greatest TAI64N accepted from this peer, or null (a copy). Caller holds the monitor or it was removed. */
+    byte[] greatestTimestamp() {
+        byte[] t = greatestTimestamp;
+        return t == null ? null : t.clone();
+    }
+
+    /** A new peer starts from the greatest timestamp remembered for its key, if any (before it is shared). */
+    void restoreGreatestTimestamp(byte[] timestamp) {
+        if (timestamp != null) {
+            greatestTimestamp = timestamp;
+        }
     }
 
     /** @return whether an initiation was accepted less than {@code minIntervalMillis} ago. Caller holds the monitor. */

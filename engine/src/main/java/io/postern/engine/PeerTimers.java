@@ -26,36 +26,44 @@ final class PeerTimers {
     private static final long KEEPALIVE_TIMEOUT = ProtocolConstants.KEEPALIVE_TIMEOUT.toMillis();
     private static final long ZERO_KEYS_AFTER = ProtocolConstants.ZERO_KEYS_AFTER.toMillis();
     private static final long NEW_HANDSHAKE_AFTER = ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA.toMillis();
-    private static final long NEW_HANDSHAKE_AFTER_RESPONDER =
-            ProtocolConstants.NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER.toMillis();
+    private static final long NEW_HANDSHAKE_AFTER_SILENT =
+            ProtocolConstants.NEW_HANDSHAKE_AFTER_SILENT_KEYPAIR.toMillis();
 
     /** Last authenticated packet received (a transport packet, or the response to our initiation). */
     private volatile long lastAuthenticatedMillis = NEVER;
-    /** Last packet sent (data, keepalive, initiation, response): the persistent keepalive counts from it. */
+    /** Last authenticated packet sent or received: the persistent keepalive counts from it (wireguard-go). */
     private volatile long lastSentMillis = NEVER;
     /** When the newest keypair was derived: the keys are zeroed REJECT_AFTER_TIME × 3 after it. */
     private volatile long sessionDerivedMillis = NEVER;
-    /** Our last initiation sent, engine clock and {@link System#nanoTime()} (latency histogram). */
+    /**
+     * Our last handshake message sent — initiation or response (wireguard-go lastSentHandshake): no
+     * new initiation within REKEY_TIMEOUT of it; and {@link System#nanoTime()} of the last initiation
+     * (latency histogram).
+     */
     private volatile long lastInitiationSentMillis = NEVER;
     private volatile long lastInitiationSentNanos;
     /** wireguard-go retransmitHandshake: resend the initiation in flight. */
     private volatile long retransmitDeadline = UNARMED;
     /** wireguard-go sendKeepalive: the passive keepalive after data received. */
     private volatile long keepaliveDeadline = UNARMED;
+    /** wireguard-go needAnotherKeepalive: data came in while the passive keepalive was pending. */
+    private volatile boolean needAnotherKeepalive;
     /** wireguard-go newHandshake: data sent got no authenticated answer. */
     private volatile long newHandshakeDeadline = UNARMED;
 
     // ---- events ------------------------------------------------------------------------------
 
     /**
-     * Data (not a keepalive) was sent under a keypair: unless already armed, a new handshake is due
-     * if nothing authenticated comes back — after REKEY_TIMEOUT under a keypair we initiated (a
-     * Postern deviation, see {@link ProtocolConstants}), after KEEPALIVE_TIMEOUT + REKEY_TIMEOUT
-     * under the peer's; plus jitter.
+     * Data (not a keepalive) was sent: unless already armed, a new handshake is due if nothing
+     * authenticated comes back — after KEEPALIVE_TIMEOUT + REKEY_TIMEOUT, as wireguard-go; after
+     * REKEY_TIMEOUT when nothing authenticated came in since the keypair was derived (a Postern
+     * deviation, see {@link ProtocolConstants}); plus jitter.
      */
-    void dataSent(long now, boolean underOurKeypair) {
+    void dataSent(long now) {
         if (newHandshakeDeadline == UNARMED) {
-            long wait = underOurKeypair ? NEW_HANDSHAKE_AFTER : NEW_HANDSHAKE_AFTER_RESPONDER;
+            long derived = sessionDerivedMillis;
+            boolean silent = derived != NEVER && lastAuthenticatedMillis < derived;
+            long wait = silent ? NEW_HANDSHAKE_AFTER_SILENT : NEW_HANDSHAKE_AFTER;
             newHandshakeDeadline = now + wait + jitterMillis();
         }
     }
@@ -63,6 +71,19 @@ final class PeerTimers {
     /** Data (not a keepalive) was received: unless already armed, a passive keepalive is due after KEEPALIVE_TIMEOUT. */
     void dataReceived(long now) {
         if (keepaliveDeadline == UNARMED) {
+            keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
+        } else {
+            needAnotherKeepalive = true;
+        }
+    }
+
+    /**
+     * The passive keepalive was sent (wireguard-go expiredSendKeepalive): if data came in while it was
+     * pending, another one is due after KEEPALIVE_TIMEOUT.
+     */
+    void passiveKeepaliveSent(long now) {
+        if (needAnotherKeepalive) {
+            needAnotherKeepalive = false;
             keepaliveDeadline = now + KEEPALIVE_TIMEOUT;
         }
     }
@@ -79,8 +100,8 @@ final class PeerTimers {
     }
 
     /**
-     * A packet of ours left (data, keepalive, initiation or response): the persistent keepalive
-     * counts from here. (wireguard-go also counts received packets; Postern counts what it sends.)
+     * An authenticated packet left or came in (data, keepalive, initiation or response): the
+     * persistent keepalive counts from here (wireguard-go timersAnyAuthenticatedPacketTraversal).
      */
     void anyAuthenticatedPacketTraversal(long now) {
         lastSentMillis = now;
@@ -91,6 +112,11 @@ final class PeerTimers {
         lastInitiationSentMillis = now;
         lastInitiationSentNanos = System.nanoTime();
         retransmitDeadline = now + REKEY_TIMEOUT + jitterMillis();
+    }
+
+    /** We sent a handshake response: it counts toward the REKEY_TIMEOUT gate between handshakes (wireguard-go). */
+    void handshakeResponseSent(long now) {
+        lastInitiationSentMillis = now;
     }
 
     /** Our initiation was answered, or given up: nothing to retransmit. */
@@ -106,6 +132,7 @@ final class PeerTimers {
     /** Every key was zeroed: nothing is due any more (wireguard-go timersStop, and the zeroed keys). */
     void keysCleared() {
         keepaliveDeadline = UNARMED;
+        needAnotherKeepalive = false;
         newHandshakeDeadline = UNARMED;
         sessionDerivedMillis = NEVER;
     }

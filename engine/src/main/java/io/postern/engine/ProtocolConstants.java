@@ -7,16 +7,11 @@ import java.time.Duration;
  * the specification (WireGuard paper §6, "Timers &amp; Stateless UX"; docs/protocol.md "Timers")
  * and Postern's implementation limits. The deviations below are listed in docs/protocol.md too.
  *
- * <p><b>Deliberate deviation:</b> when data was sent under a keypair this side initiated and
- * nothing authenticated came back, Postern starts a new handshake after
- * {@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA} (= REKEY_TIMEOUT, plus jitter), where wireguard-go
- * waits KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. A client whose gateway restarted and lost every
- * session thereby recovers within REKEY_TIMEOUT + jitter. The price: a peer that only receives
- * answers with its passive keepalive after KEEPALIVE_TIMEOUT, so strictly one-way traffic
- * from the initiator costs one extra handshake per ~5 s. Under a keypair the other side initiated
- * (the gateway's usual role) the wireguard-go interval
- * ({@link #NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER}) is kept: otherwise every echo to a
- * silent client would make the gateway rehandshake before the client's keepalive can arrive.
+ * <p>Data sent without an authenticated answer starts a new handshake after KEEPALIVE_TIMEOUT +
+ * REKEY_TIMEOUT (15 s, plus jitter), as in wireguard-go, so a one-way flow is answered by the
+ * peer's passive keepalive (10 s) in time. Only when nothing authenticated at all came in since the
+ * current keypair was derived does Postern wait just REKEY_TIMEOUT
+ * ({@link #NEW_HANDSHAKE_AFTER_SILENT_KEYPAIR}), a deliberate deviation.
  */
 final class ProtocolConstants {
     private ProtocolConstants() {}
@@ -60,15 +55,27 @@ final class ProtocolConstants {
 
     // ---- implementation (Postern) -----------------------------------------------------------
 
+    /** Start a new handshake when data sent got no authenticated answer for this long (wireguard-go newHandshake). */
+    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA = KEEPALIVE_TIMEOUT.plus(REKEY_TIMEOUT);
     /**
-     * Postern's deviation (see the class comment): start a new handshake when data sent got no
-     * authenticated answer for this long. wireguard-go uses KEEPALIVE_TIMEOUT + REKEY_TIMEOUT.
+     * Postern's deviation (see the class comment): the same when nothing authenticated came in since
+     * the current keypair was derived.
      */
-    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA = REKEY_TIMEOUT;
-    /** The same under a keypair the peer initiated: wireguard-go's KEEPALIVE_TIMEOUT + REKEY_TIMEOUT. */
-    static final Duration NEW_HANDSHAKE_AFTER_UNANSWERED_DATA_RESPONDER = KEEPALIVE_TIMEOUT.plus(REKEY_TIMEOUT);
-    /** Largest transport payload the engine encrypts (a UDP datagram minus header and tag). */
-    static final int MAX_PAYLOAD = 65_535 - 32 - 16;
+    static final Duration NEW_HANDSHAKE_AFTER_SILENT_KEYPAIR = REKEY_TIMEOUT;
+    /**
+     * Retransmissions of one initiation before giving up (wireguard-go {@code MaxTimerHandshakes}:
+     * REKEY_ATTEMPT_TIME / REKEY_TIMEOUT = 18), so 19 initiations in all.
+     */
+    static final int MAX_TIMER_HANDSHAKES = (int) (REKEY_ATTEMPT_TIME.toMillis() / REKEY_TIMEOUT.toMillis());
+    /**
+     * Largest transport payload the engine encrypts: every datagram, padding included, stays within
+     * the largest UDP payload over IPv4 (65,535 − 20 − 8 = 65,507 B) after the 32 bytes of header and tag.
+     */
+    static final int MAX_PAYLOAD = 65_507 - 32;
+    /** Default tunnel MTU, as wg-quick's: padding never takes a payload beyond it (wireguard-go send.go). */
+    static final int DEFAULT_MTU = 1420;
+    /** Smallest tunnel MTU accepted (IPv4's minimum, RFC 791). */
+    static final int MIN_MTU = 68;
     /** Scratch buffer size for one decrypted or encrypted datagram. */
     static final int SCRATCH_SIZE = 65_536;
     /** Interval of the timer thread's scan when none is configured. */

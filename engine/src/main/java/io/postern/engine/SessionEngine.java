@@ -21,14 +21,13 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,28 +70,45 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private volatile boolean closed;
 
     /**
-     * An engine with the default {@link EngineSettings}.
+     * An engine with the default {@link EngineSettings}, timing the protocol with {@link System#nanoTime()}.
      *
      * @param identity this node's static key pair
      * @param services the SPI implementations to work through
-     * @param clock    the engine's clock (timers, timestamps, events)
+     * @param clock    the wall clock (TAI64N timestamps, event times, display)
      */
     public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock) {
         this(identity, services, clock, EngineSettings.defaults());
     }
 
     /**
+     * An engine that times the protocol with {@link System#nanoTime()}.
+     *
      * @param identity this node's static key pair
      * @param services the SPI implementations to work through
-     * @param clock    the engine's clock (timers, timestamps, events)
+     * @param clock    the wall clock (TAI64N timestamps, event times, display)
      * @param settings implementation limits, and whether a timer thread runs
      */
     public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, EngineSettings settings) {
+        this(identity, services, clock, System::nanoTime, settings);
+    }
+
+    /**
+     * @param identity this node's static key pair
+     * @param services the SPI implementations to work through
+     * @param clock    the wall clock: TAI64N timestamps, event times and display only
+     * @param ticker   monotonic nanoseconds ({@link System#nanoTime()}; a fake in tests): every
+     *                 protocol time — timers, expiry, rate limits, the initiation flood gate — so a
+     *                 step of the wall clock changes none of them (wireguard-go uses the monotonic clock too)
+     * @param settings implementation limits, and whether a timer thread runs
+     */
+    public SessionEngine(StaticKeyPair identity, EngineServices services, Clock clock, LongSupplier ticker,
+                         EngineSettings settings) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(settings, "settings");
-        this.state = new EngineState(identity, services, clock, settings);
+        this.state = new EngineState(identity, services, clock, ticker, settings);
         this.datagramFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
         this.tickFailures = new LogLimiter(Duration.ofSeconds(1), state::now);
         this.initiator = new HandshakeInitiator(state);
@@ -164,7 +180,12 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             }
             break;
         }
-        rebuildRoutes();
+        synchronized (allowedIps) {
+            for (AllowedIps.Moved m : allowedIps.assign(peer.publicKey(), peer.allowedIps())) {
+                LOG.warn("allowed ip {} moved from peer {} to peer {}: a prefix has one owner, the peer configured last",
+                        m.prefix(), m.from().shortForm(), m.to().shortForm());
+            }
+        }
     }
 
     /** Removes a peer and ends its session (keys zeroed). @return whether it existed */
@@ -174,18 +195,8 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             return false;
         }
         teardown.remove(p);
-        rebuildRoutes();
+        allowedIps.remove(peer);
         return true;
-    }
-
-    private synchronized void rebuildRoutes() {
-        Map<PublicKey, List<IpPrefix>> byPeer = new HashMap<>();
-        for (Peer p : state.peers.values()) {
-            if (p.configured() && !p.removed()) {
-                byPeer.put(p.key(), p.allowedIps());
-            }
-        }
-        allowedIps.rebuild(byPeer);
     }
 
     /**
@@ -202,15 +213,20 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
      * before {@link #start}.
      *
      * @param name     the interface name, or {@code ""} for none
-     * @param mtu      the MTU, or 0 for the handler's default
+     * @param mtu      the MTU, or 0 for the handler's default; padding never takes a payload beyond it
+     *                 (1,420, wg-quick's, when 0; wireguard-go {@code calculatePaddingSize})
      * @param prefixes the {@code Address} prefixes as written
+     * @throws IllegalArgumentException for an MTU above 65,475 (a datagram would pass the 65,507
+     *                                  bytes UDP carries over IPv4) or below 68 (IPv4's minimum)
      */
     public void setInterface(String name, int mtu, List<IpPrefix> prefixes) {
-        if (mtu < 0) {
-            throw new IllegalArgumentException("MTU " + mtu + " is negative");
+        if (mtu != 0 && (mtu < ProtocolConstants.MIN_MTU || mtu > ProtocolConstants.MAX_PAYLOAD)) {
+            throw new IllegalArgumentException("MTU " + mtu + " is outside " + ProtocolConstants.MIN_MTU + "-"
+                    + ProtocolConstants.MAX_PAYLOAD + " (the upper bound keeps every datagram within 65,507 bytes)");
         }
         this.interfaceName = Objects.requireNonNull(name, "name");
         this.mtu = mtu;
+        sender.mtu = mtu == 0 ? ProtocolConstants.DEFAULT_MTU : mtu;
         this.interfacePrefixes = List.copyOf(prefixes);
         setInterfaceAddresses(interfacePrefixes.stream().map(IpPrefix::address).toList());
     }
@@ -242,19 +258,20 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
 
     @Override
     public boolean isAllowedSource(PublicKey peer, byte[] address, int offset, int addressLength) {
-        Peer p = state.peers.get(peer);
-        return p != null && AllowedIps.contains(p.allowedIps(), address, offset, addressLength);
+        return allowedIps.isAllowedSource(peer, address, offset, addressLength);
     }
 
     /**
      * Sends a handshake initiation to a peer that has an endpoint (initiator role), starting a new
-     * round of attempts (retried every REKEY_TIMEOUT + jitter for up to REKEY_ATTEMPT_TIME). Does
-     * nothing for an unknown peer or one without an endpoint.
+     * round of attempts (retried every REKEY_TIMEOUT + jitter, 18 times at most). Does nothing for
+     * an unknown peer, one without an endpoint, or when a handshake message (initiation or response)
+     * went to it less than REKEY_TIMEOUT ago — wireguard-go's gate, which every initiation passes.
      */
     public void initiateHandshake(PublicKey peer) {
         Peer p = state.peers.get(peer);
         if (p == null || !initiator.initiate(p)) {
-            LOG.debug("no handshake initiated with {}: unknown peer or no endpoint", peer);
+            LOG.debug("no handshake initiated with {}: unknown peer, no endpoint, or one sent less than "
+                    + "REKEY_TIMEOUT ago", peer);
         }
     }
 

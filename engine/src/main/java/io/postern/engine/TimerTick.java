@@ -84,6 +84,7 @@ final class TimerTick {
             if (peer.sendableKeypair(now) != null) {
                 sender.sendKeepalive(peer);
             }
+            peer.timers().passiveKeepaliveSent(now);
         }
     }
 

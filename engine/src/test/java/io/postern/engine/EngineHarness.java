@@ -30,7 +30,10 @@ final class EngineHarness implements AutoCloseable {
     private static final CryptoProvider REAL = RealCrypto.provider();
     private static final HandshakeProtocolFactory HANDSHAKES = RealCrypto.handshakes();
 
+    /** The wall clock (TAI64N, events); {@link #advance} moves it with {@link #ticker}, {@link #stepWallClock} alone. */
     final MutableClock clock = new MutableClock(T0);
+    /** Monotonic nanoseconds: every engine's protocol time. */
+    final java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(7_000_000_000L);
     final LoopbackNetwork net = new LoopbackNetwork();
     private final List<Node> nodes = new ArrayList<>();
 
@@ -65,12 +68,18 @@ final class EngineHarness implements AutoCloseable {
 
         Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, OnPolicyFault fallback, Admission admission,
              boolean echo, EngineSettings settings) {
+            this(keys, endpoint, policy, fallback, admission, echo, settings, clock);
+        }
+
+        /** A node with a wall clock of its own (protocol time is still the harness's ticker). */
+        Node(StaticKeyPair keys, Endpoint endpoint, SessionPolicy policy, OnPolicyFault fallback, Admission admission,
+             boolean echo, EngineSettings settings, java.time.Clock wall) {
             this.keys = keys;
             this.endpoint = endpoint;
             this.handler = new CapturingHandler(echo);
             this.policy = policy;
             this.engine = new SessionEngine(keys, new EngineServices(crypto, handshakes, policy, fallback, admission,
-                    handler), clock, settings);
+                    handler), wall, ticker::get, settings);
             engine.addListener(events::add);
             this.transport = net.bind(endpoint);
             engine.start(transport);
@@ -104,6 +113,12 @@ final class EngineHarness implements AutoCloseable {
     /** A gateway at {@link #GATEWAY}: open admission, echo handler. */
     Node gateway(SessionPolicy policy) {
         return gateway(newKeys(), policy, OnPolicyFault.RESET_ON_IDENTITY_CHANGE, true);
+    }
+
+    /** A gateway at {@link #GATEWAY} with a wall clock of its own: open admission, echo handler, reset policy. */
+    Node gateway(java.time.Clock wall) {
+        FixedPolicy reset = new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
+        return add(new Node(newKeys(), GATEWAY, reset, OnPolicyFault.RESET_ON_IDENTITY_CHANGE, TestAdmission.OPEN, true, DETERMINISTIC, wall));
     }
 
     /** A gateway at {@link #GATEWAY} with other limits: open admission, echo handler, reset policy. */
@@ -158,8 +173,20 @@ final class EngineHarness implements AutoCloseable {
         }
     }
 
+    /** Moves wall clock and protocol time together without ticking the engines or delivering. */
+    void moveTime(Duration d) {
+        clock.advance(d);
+        ticker.addAndGet(d.toNanos());
+    }
+
+    /** Steps only the wall clock (an NTP correction): protocol time stands still. */
+    void stepWallClock(Duration d) {
+        clock.advance(d);
+    }
+
     private void step(Duration d) {
         clock.advance(d);
+        ticker.addAndGet(d.toNanos());
         for (Node n : List.copyOf(nodes)) {
             n.engine.tick();
         }

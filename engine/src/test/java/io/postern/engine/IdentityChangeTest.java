@@ -227,7 +227,7 @@ class IdentityChangeTest {
         EngineHarness.Node a = h.client(E, gw);
         h.establish(a, gw);
         a.stop();
-        h.clock.advance(java.time.Duration.ofSeconds(1));
+        h.moveTime(java.time.Duration.ofSeconds(1));
         EngineHarness.Node again = h.client(a.keys, E, gw, java.time.Duration.ZERO);
         h.establish(again, gw);
         assertThat(policy.questions).isEmpty();

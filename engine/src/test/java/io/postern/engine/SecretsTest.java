@@ -55,9 +55,11 @@ class SecretsTest {
 
         h.net.dropIf(d -> true); // from here nothing arrives
         a.engine.initiateHandshake(gw.key());
+        h.moveTime(ProtocolConstants.REKEY_TIMEOUT.plusSeconds(1)); // past the gate between initiations
         a.engine.initiateHandshake(gw.key()); // replaces the one in flight
         assertThat(a.handshakes.states).filteredOn(s -> !s.destroyed).hasSize(1);
-        h.advance(ProtocolConstants.REKEY_ATTEMPT_TIME.plusSeconds(6)); // retries, then gives up
+        // 18 retries, then gives up: 19 × (REKEY_TIMEOUT + up to 333 ms) ≤ 101.4 s
+        h.advance(ProtocolConstants.REKEY_ATTEMPT_TIME.plusSeconds(15));
         assertThat(a.handshakes.states).hasSizeGreaterThan(4).allMatch(s -> s.destroyed);
         assertThat(gw.handshakes.states).filteredOn(s -> s.role.equals("responder")).hasSize(2)
                 .allMatch(s -> s.destroyed);

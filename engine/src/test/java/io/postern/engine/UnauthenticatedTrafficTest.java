@@ -163,10 +163,15 @@ class UnauthenticatedTrafficTest {
 
     @Test
     void aFloodOfValidInitiationsFromOnePeerIsLimited() {
-        h.clock.advance(java.time.Duration.ofSeconds(1));
+        h.moveTime(java.time.Duration.ofSeconds(6)); // past A's REKEY_TIMEOUT gate since its first handshake
         a.engine.initiateHandshake(gw.key());
-        h.clock.advance(java.time.Duration.ofMillis(17)); // a newer timestamp (2^24 ns granularity) within 20 ms
-        a.engine.initiateHandshake(gw.key());
+        h.moveTime(java.time.Duration.ofMillis(17)); // a newer timestamp (2^24 ns granularity) within 20 ms
+        // made by hand with A's key: A's own engine gates initiations REKEY_TIMEOUT apart
+        byte[] second = ((io.postern.spi.crypto.HandshakeResult.Success<io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake>)
+                RealCrypto.handshakes().create(RealCrypto.provider(), a.keys).initiate(gw.key(),
+                        io.postern.key.PresharedKey.NONE, 9, io.postern.wire.Tai64n.of(h.clock.instant()), null))
+                .value().message();
+        h.net.inject(E, EngineHarness.GATEWAY, second);
         h.deliver();
         assertThat(gw.engine.counters().drops(DropReason.INITIATION_FLOOD)).isEqualTo(1);
         assertThat(gw.engine.counters().handshakesCompleted()).isEqualTo(2);

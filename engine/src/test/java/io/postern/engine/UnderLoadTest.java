@@ -94,7 +94,7 @@ class UnderLoadTest {
         assertThat(gw.engine.counters().cookieRepliesSent()).isEqualTo(7);
 
         // every client retries in the same instant, now with mac2: 5 pass (the burst), 2 are limited
-        h.clock.advance(ProtocolConstants.REKEY_TIMEOUT.plus(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX));
+        h.moveTime(ProtocolConstants.REKEY_TIMEOUT.plus(ProtocolConstants.REKEY_TIMEOUT_JITTER_MAX));
         clients.forEach(cl -> cl.engine.tick());
         h.deliver();
         EngineCounters c = gw.engine.counters();

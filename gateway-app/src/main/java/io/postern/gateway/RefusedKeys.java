@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * INFO — at most one line per {@link #LOG_INTERVAL} for the whole gateway, the lines skipped counted
  * in the next — and keeps the {@value #KEPT} most recently refused keys for {@code show}.
  *
- * <p>Bounded against a flood of fresh keys (keys cost nothing to make): a fixed-size table, one log
- * line per interval, constant work per event.
+ * <p>A refused key is the key the initiation names, decrypted but not proven: admission is asked
+ * before the static-static DH (a forged initiation costs the gateway one DH), so a forger can name any
+ * key. That is enough to tell a mistyped key, and nothing here grants anything. Bounded against a
+ * flood of fresh keys (keys cost nothing to make): a fixed-size table, one log line per interval,
+ * constant work per event.
  */
 final class RefusedKeys implements GatewayEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(RefusedKeys.class);

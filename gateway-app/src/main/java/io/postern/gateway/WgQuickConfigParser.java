@@ -54,7 +54,8 @@ final class WgQuickConfigParser {
     /** wg-quick's pattern for an interface name (Linux allows 15 characters). */
     private static final String INTERFACE_NAME = "[A-Za-z0-9_=+.-]{1,15}";
     private static final int MIN_MTU = 68;
-    private static final int MAX_MTU = 65_535 - 32 - 16;
+    /** The largest MTU whose padded packets, plus WireGuard's 32 bytes, fit UDP's 65,507 over IPv4. */
+    private static final int MAX_MTU = 65_507 - 32;
 
     /** BROKEN: after a section header in error, whose lines are skipped (their errors would only follow from it). */
     private enum Section { NONE, INTERFACE, PEER, BROKEN }

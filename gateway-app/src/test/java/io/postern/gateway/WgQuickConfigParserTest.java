@@ -214,6 +214,14 @@ class WgQuickConfigParserTest {
         fails(head + "PersistentKeepalive = 70000\n").hasMessageStartingWith("postern.conf:5: PersistentKeepalive: '70000'");
     }
 
+    /** {@code MTU}: at most 65,475, so that a padded packet and WireGuard's 32 bytes fit UDP's 65,507 over IPv4. */
+    @Test
+    void mtuIsBoundedByTheLargestIpv4Datagram() {
+        assertThat(parse("[Interface]\nPrivateKey = " + PRIV + "\nMTU = 65475\n").mtu()).isEqualTo(65_475);
+        fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 65476\n")
+                .hasMessageStartingWith("postern.conf:3: MTU: '65476' is not an MTU (68-65475)");
+    }
+
     @Test
     void badListenAddress() {
         fails("[Interface]\nPrivateKey=" + PRIV + "\nListenAddress = 10.0.0.0/8\n")
@@ -352,7 +360,7 @@ class WgQuickConfigParserTest {
                         + "(1-15 of letters, digits, '_', '=', '+', '.', '-')");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nName = wg/0\n").hasMessageContaining("is not an interface name");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 67\n")
-                .hasMessage("postern.conf:3: MTU: '67' is not an MTU (68-65487)");
+                .hasMessage("postern.conf:3: MTU: '67' is not an MTU (68-65475)");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 65488\n").hasMessageContaining("is not an MTU");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420x\n").hasMessageContaining("is not an MTU");
         fails("[Interface]\nPrivateKey=" + PRIV + "\nMTU = 1420\nMTU = 1280\n")

@@ -12,7 +12,10 @@ public enum IpDropReason {
     BAD_LENGTH,
     /** The IPv4 header checksum or the ICMP checksum is wrong. */
     BAD_CHECKSUM,
-    /** A fragment (IPv4 MF flag or offset); Postern does not reassemble. */
+    /**
+     * An IPv4 fragment (MF flag or offset) addressed to the gateway itself, which does not reassemble
+     * (it answers only ping). Fragments between peers are forwarded.
+     */
     FRAGMENT,
     /** The source address is not in the sending peer's AllowedIPs (cryptokey routing). */
     SOURCE_NOT_ALLOWED,

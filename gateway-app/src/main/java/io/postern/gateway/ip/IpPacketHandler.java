@@ -14,14 +14,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code ip} handler. For each decrypted payload from peer P:
  * <ol>
- *   <li>parse it strictly as IPv4 or IPv6 (lengths, IPv4 header checksum, no fragments);</li>
+ *   <li>parse it strictly as IPv4 or IPv6 (lengths, IPv4 header checksum);</li>
  *   <li>drop it unless its source lies in P's AllowedIPs (cryptokey routing, WireGuard paper §2);</li>
  *   <li>if it is addressed to one of the gateway's own {@code Address}es: answer an ICMP/ICMPv6 echo
- *       request with an echo reply to P, drop anything else;</li>
+ *       request with an echo reply to P, drop anything else (IPv4 fragments included: the gateway
+ *       does not reassemble, {@link IpDropReason#FRAGMENT});</li>
  *   <li>otherwise decrement TTL/hop limit and send it to the peer whose AllowedIPs hold the longest
  *       matching prefix of the destination — a hub, as a WireGuard server with forwarding on.</li>
  * </ol>
- * Every drop has an {@link IpDropReason} and a counter. Padding after the IP packet's own length is
+ * IPv4 fragments between peers are forwarded like any packet: routing needs only the IP header, which
+ * every fragment carries, and the receiving peer reassembles (as a WireGuard hub's kernel forwards
+ * them). Every drop has an {@link IpDropReason} and a counter. Padding after the IP packet's own length is
  * stripped before forwarding.
  */
 public final class IpPacketHandler implements PacketHandler {
@@ -88,16 +91,18 @@ public final class IpPacketHandler implements PacketHandler {
             drop(IpDropReason.BAD_CHECKSUM, peer);
             return;
         }
-        int fragment = u16(buf, off + 6);
-        if ((fragment & 0x2000) != 0 || (fragment & 0x1fff) != 0) {
-            drop(IpDropReason.FRAGMENT, peer);
-            return;
-        }
         if (!ctx.isAllowedSource(peer, buf, off + 12, 4)) {
             drop(IpDropReason.SOURCE_NOT_ALLOWED, peer);
             return;
         }
         if (isLocal(ctx.interfaceAddresses(), buf, off + 16, 4)) {
+            int fragment = u16(buf, off + 6);
+            if ((fragment & 0x2000) != 0 || (fragment & 0x1fff) != 0) {
+                // Only ping is answered here, and a ping needs no reassembly unless it is larger than
+                // the peer's MTU: such a fragment is dropped (and counted), never half-processed.
+                drop(IpDropReason.FRAGMENT, peer);
+                return;
+            }
             int protocol = buf[off + 9] & 0xff;
             int icmp = off + ihl;
             int icmpLen = total - ihl;

@@ -72,6 +72,41 @@ class IpPacketHandlerTest {
         assertThat(handler.forwarded()).isEqualTo(1);
     }
 
+    /**
+     * Fragments between peers are forwarded by destination like any packet (the first carries the
+     * UDP/ICMP header, the others only the IP header), as the kernel of a WireGuard hub does; the
+     * source check still applies to each.
+     */
+    @Test
+    void forwardsFragmentsBetweenPeersByDestination() {
+        byte[] first = Packets.icmpv4Echo("198.19.0.2", "198.19.8.9", 8, 1, 1, new byte[64]);
+        first[6] = 0x20; // MF, offset 0
+        Packets.fixIpv4Checksum(first);
+        byte[] middle = Packets.icmpv4Echo("198.19.0.2", "198.19.8.9", 8, 1, 1, new byte[64]);
+        middle[6] = 0x20;
+        middle[7] = 9; // MF, offset 72 bytes: the payload is no ICMP header
+        Packets.fixIpv4Checksum(middle);
+        byte[] last = Packets.icmpv4Echo("198.19.0.2", "198.19.8.9", 8, 1, 1, new byte[64]);
+        last[7] = 18; // offset 144, last fragment
+        Packets.fixIpv4Checksum(last);
+
+        for (byte[] f : List.of(first, middle, last)) {
+            handler.onPacket(ALICE, f, 0, f.length, ctx);
+        }
+        assertThat(ctx.sent).hasSize(3).allSatisfy(s -> {
+            assertThat(s.to).isEqualTo(BOB);
+            assertThat(Packets.referenceChecksum(s.bytes, 0, 20)).isZero();
+        });
+        assertThat(handler.drops(IpDropReason.FRAGMENT)).isZero();
+
+        byte[] spoofed = middle.clone();
+        spoofed[15] = 3; // Bob's address from Alice
+        Packets.fixIpv4Checksum(spoofed);
+        handler.onPacket(ALICE, spoofed, 0, spoofed.length, ctx);
+        assertThat(handler.drops(IpDropReason.SOURCE_NOT_ALLOWED)).isEqualTo(1);
+        assertThat(ctx.sent).hasSize(3);
+    }
+
     @Test
     void dropsASpoofedSource() {
         byte[] pkt = Packets.icmpv4Echo("198.19.0.3", "198.19.0.1", 8, 1, 1, new byte[8]); // Bob's address from Alice
@@ -88,7 +123,7 @@ class IpPacketHandlerTest {
         assertThat(handler.drops(IpDropReason.BAD_CHECKSUM)).isEqualTo(1);
 
         byte[] frag = Packets.icmpv4Echo("198.19.0.2", "198.19.0.1", 8, 1, 1, new byte[8]);
-        frag[6] = 0x20; // MF
+        frag[6] = 0x20; // MF, addressed to the gateway: not reassembled
         Packets.fixIpv4Checksum(frag);
         handler.onPacket(ALICE, frag, 0, frag.length, ctx);
         assertThat(handler.drops(IpDropReason.FRAGMENT)).isEqualTo(1);

@@ -55,8 +55,8 @@ public final class PosternArchitectureRules {
     public static final ArchRule ONLY_GATEWAY_USES_DEPENDENCY_INJECTION = onlyGatewayUsesDependencyInjection(ROOT);
 
     /**
-     * Only handler-tun and transport-udp-linux call native code (java.lang.foreign): the two modules the
-     * launchers grant native access.
+     * Only handler-tun, transport-udp-linux and transport-udp (its sticky sockets: recvmsg/sendmsg with
+     * IP_PKTINFO) call native code (java.lang.foreign): the modules the launchers grant native access.
      */
     public static final ArchRule ONLY_NATIVE_MODULES_USE_NATIVE_ACCESS = onlyNativeModulesUseNativeAccess(ROOT);
 
@@ -177,11 +177,12 @@ public final class PosternArchitectureRules {
     }
 
     static ArchRule onlyNativeModulesUseNativeAccess(String root) {
-        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udplinux..")
+        return noClasses().that().resideOutsideOfPackages(handler(root), root + ".transport.udplinux..",
+                        root + ".transport.udp..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
                 .because("native calls bypass the JVM's safety: they stay in the modules the launchers start with "
-                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux, so no other "
-                        + "module gains the right by accident");
+                        + "--enable-native-access=io.postern.handler.tun,io.postern.transport.udplinux,"
+                        + "io.postern.transport.udp, so no other module gains the right by accident");
     }
 
     static ArchRule onlyCryptoUsesBouncyCastle(String root) {

@@ -145,6 +145,10 @@ class WireGuardInteropIT {
                     long evictedBefore = gw.engine().counters().staleSessionsEvicted();
 
                     current.kill(); // crash: process gone, interface gone, all state gone
+                    // the address goes with the new key (wg semantics: a prefix has one owner, the peer
+                    // configured last), as `wg set <new key> allowed-ips …` would give it
+                    gw.engine().addOrUpdatePeer(new PeerConfig(next, PresharedKey.NONE,
+                            List.of(IpPrefix.parse("198.19.0.2/32")), null, Duration.ZERO));
                     current = wgPeer(lab, host, "wg", keys[run], "198.19.0.2", gw);
                     long t = timeToFirstReply(current, TUNNEL_GATEWAY, bound);
                     times.add(t);
@@ -176,7 +180,8 @@ class WireGuardInteropIT {
     /**
      * The gateway: Postern in the root namespace on 198.18.0.1 with the ip handler and allowlist
      * admission. Every key is configured with tunnel address 198.19.0.2 (in the restart runs the
-     * device keeps its IP across keys).
+     * device keeps its IP across keys); the first key is configured last, so it owns the address
+     * until a restart gives it to the next key.
      */
     private static PosternNode gateway(String policy, List<GatewayEvent> events, WgKeys... keys)
             throws Exception {
@@ -184,11 +189,19 @@ class WireGuardInteropIT {
                 .listenAddress(InetAddress.getByName(NatTopology.GATEWAY_IP)).listenPort(0)
                 .address(IpPrefix.parse(TUNNEL_GATEWAY + "/24")).handler("ip").admission("allowlist")
                 .sessionPolicy(policy).listener(events::add);
-        for (WgKeys k : keys) {
+        for (WgKeys k : keys.length > 1 ? reversed(keys) : keys) {
             b.peer(new PeerConfig(PublicKey.fromBase64(k.publicKey()), PresharedKey.NONE,
                     List.of(IpPrefix.parse("198.19.0.2/32")), null, Duration.ZERO));
         }
         return PosternNode.start(b.build());
+    }
+
+    private static WgKeys[] reversed(WgKeys[] keys) {
+        WgKeys[] r = new WgKeys[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            r[i] = keys[keys.length - 1 - i];
+        }
+        return r;
     }
 
     /** Test 3: two wireguard-go peers behind the same NAT ping each other through the gateway. */
