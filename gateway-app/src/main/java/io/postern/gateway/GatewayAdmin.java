@@ -267,7 +267,9 @@ final class GatewayAdmin implements UapiDevice {
                         + "(PrivateKey in its configuration file)");
             }
         }
-        if (request.listenPort() != null && request.listenPort() != local.port()) {
+        // 0 asks for any port, and the current one is one: wg setconf/syncconf send listen_port=0 for every file
+        // without ListenPort (wireguard-tools' config.c sets it on each whole-file read), e.g. a wg-quick strip output
+        if (request.listenPort() != null && request.listenPort() != 0 && request.listenPort() != local.port()) {
             throw new UapiException(UapiException.EINVAL, "listen_port " + request.listenPort() + ": the gateway listens on "
                     + local.port() + " and changes port only with a restart (ListenPort in its configuration file)");
         }
