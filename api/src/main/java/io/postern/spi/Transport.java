@@ -3,7 +3,7 @@ package io.postern.spi;
 import io.postern.net.Endpoint;
 
 /**
- * A bound datagram socket: sends to endpoints and delivers what it receives to a
+ * A bound datagram transport (a UDP socket, a TCP listener and its connections...): sends to endpoints and delivers what it receives to a
  * {@link DatagramReceiver} on its own receive thread(s). Thread-safe.
  */
 public interface Transport extends AutoCloseable {
@@ -23,9 +23,25 @@ public interface Transport extends AutoCloseable {
      */
     boolean send(Endpoint to, byte[] buffer, int offset, int length);
 
+    /**
+     * For a liveness probe: whether the receive loop(s) started by {@link #start} still run. The
+     * default, for transports that cannot tell, is {@code true}.
+     */
+    default boolean receiving() {
+        return true;
+    }
+
     /** @return datagrams the transport itself failed to receive or send ({@code postern_transport_errors_total}) */
     default long errors() {
         return 0;
+    }
+
+    /**
+     * @return the transport's own counters by name (e.g. connections closed per reason), for
+     *         {@code show} and metrics; names are lower-case words joined by '_'
+     */
+    default java.util.Map<String, Long> counters() {
+        return java.util.Map.of();
     }
 
     /** Stops receiving and releases the socket; idempotent. */

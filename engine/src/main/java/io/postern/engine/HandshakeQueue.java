@@ -94,6 +94,16 @@ final class HandshakeQueue implements AutoCloseable {
         underLoadUntil = untilMillis;
     }
 
+    /** @return whether the workers run: each started thread is alive (always true when inline) */
+    synchronized boolean workersAlive() {
+        return !closed && workers.size() == workerCount && workers.stream().allMatch(Thread::isAlive);
+    }
+
+    /** @return messages waiting */
+    int depth() {
+        return queue.size();
+    }
+
     private void work() {
         while (!closed) {
             Job job;

@@ -62,12 +62,13 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private volatile List<IpPrefix> interfacePrefixes = List.of();
     private volatile String interfaceName = "";
     private volatile int mtu;
-    private ScheduledExecutorService timerThread;
+    private volatile ScheduledExecutorService timerThread;
     /** At most one WARN per second about a datagram that made the engine throw. */
     private final LogLimiter datagramFailures;
     /** At most one ERROR per second about a failed timer tick. */
     private final LogLimiter tickFailures;
     private volatile boolean closed;
+    private volatile boolean started;
 
     /**
      * An engine with the default {@link EngineSettings}, timing the protocol with {@link System#nanoTime()}.
@@ -143,7 +144,18 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
             timerThread.scheduleAtFixedRate(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
         }
         transport.start(this);
+        started = true;
         LOG.info("engine {} started on {}", publicKey().shortForm(), transport.localEndpoint());
+    }
+
+    /**
+     * For a liveness probe: whether the engine was started, is not closed, and its own threads
+     * (handshake workers, the timer thread) still run. The transport's receive threads are the
+     * transport's ({@link Transport#receiving()}).
+     */
+    public boolean alive() {
+        ScheduledExecutorService ticking = timerThread;
+        return started && !closed && handshakes.workersAlive() && (ticking == null || !ticking.isShutdown());
     }
 
     /** @return this node's static public key */

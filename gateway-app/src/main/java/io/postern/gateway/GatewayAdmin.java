@@ -81,6 +81,31 @@ final class GatewayAdmin implements UapiDevice {
         }
     }
 
+    /**
+     * Makes the configured peers those of a new version of the configuration file
+     * ({@code postern up --watch-config}), as {@code syncconf} does: one set, checked whole before
+     * anything changes; unchanged peers are not touched, peers admitted by open admission stay.
+     *
+     * @throws UapiException when the gateway refuses the version (nothing changed then)
+     */
+    synchronized void syncconfPeers(List<PeerConfig> peers) throws UapiException {
+        List<String> lines = new ArrayList<>();
+        Set<PublicKey> wanted = new HashSet<>();
+        for (PeerConfig p : peers) {
+            wanted.add(p.publicKey());
+            lines.addAll(UapiLines.completePeer(p));
+        }
+        for (PublicKey gone : Set.copyOf(configured.keySet())) {
+            if (!wanted.contains(gone)) {
+                lines.add(UapiLines.publicKey(gone));
+                lines.add("remove=true");
+            }
+        }
+        if (!lines.isEmpty()) {
+            set(UapiSet.parse(lines));
+        }
+    }
+
     private void apply(PeerConfig config, String what, String source) {
         engine.addOrUpdatePeer(config);
         refused.forget(config.publicKey());
@@ -97,6 +122,11 @@ final class GatewayAdmin implements UapiDevice {
         decisions.forget(peer);
         events.forget(peer);
         LOG.info("peer removed source={} peer={}", source, peer.shortForm());
+    }
+
+    /** @return the configured peers as they are now (a restarted node starts with them) */
+    synchronized List<PeerConfig> configuredPeers() {
+        return List.copyOf(configured.values());
     }
 
     // ---- WireGuard's userspace API (io.postern.gateway.uapi) ----

@@ -14,6 +14,9 @@ public final class Main {
     /** The system property that turns Guice's bytecode generation off (its ASM cannot read Java 25 classes, google/guice#1822). */
     static final String GUICE_BYTECODE_GEN = "guice_bytecode_gen_option";
 
+    /** The property logback.xml takes the root level from. */
+    static final String USERSPACE_LOG_PROPERTY = "POSTERN_LOG_LEVEL";
+
     private Main() {}
 
     /**
@@ -25,6 +28,20 @@ public final class Main {
         // first, before any Guice class is loaded: Guice reads it once, in a static initializer
         if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
+        }
+        if (args.length > 0 && args[0].equals("userspace") && System.getProperty(USERSPACE_LOG_PROPERTY) == null) {
+            // wireguard-go's LOG_LEVEL, before the first logger starts logback (logback.xml reads this property)
+            String level;
+            try {
+                level = UserspaceCommand.logLevel(System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("postern: " + e.getMessage());
+                System.exit(PosternCommand.USAGE);
+                return;
+            }
+            if (level != null || System.getenv(USERSPACE_LOG_PROPERTY) == null) {
+                System.setProperty(USERSPACE_LOG_PROPERTY, level == null ? "ERROR" : level); // wireguard-go's default: errors only
+            }
         }
         FatalErrors.install(); // an Error on any thread (a packet thread out of memory) ends the process
         int code = run(args, System.in, System.out, System.err, System.getenv());

@@ -6,6 +6,7 @@ import io.postern.spi.GatewayEventListener;
 import io.postern.key.PrivateKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.PacketHandler;
+import io.postern.spi.PluginConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,7 +36,8 @@ import java.util.Objects;
  * @param handshake       HandshakeProtocolFactory name
  * @param admission       Admission name
  * @param handler         PacketHandler name; ignored when {@code handlerInstance} is given
- * @param transport       TransportProvider name
+ * @param transport       TransportProvider name, or several comma-separated (one engine, one identity, a
+ *                        session moves between them on an authenticated packet like any roaming)
  * @param peers           the configured peers
  * @param handlerInstance a handler to use instead of looking {@code handler} up, or {@code null}
  * @param listeners       listeners registered on the engine before it starts
@@ -45,12 +48,15 @@ import java.util.Objects;
  *                        (default: the configuration file's base name, as wg-quick; {@code ""} for none)
  * @param mtu             {@code MTU} of that interface, 0 for the handler's default
  * @param onPolicyFault   what applies when the session policy faults ({@code OnPolicyFault}, default keep-both)
+ * @param pluginSettings  the {@code [Plugin.NAME]} sections by plugin name, handed to the plugins of
+ *                        that name that are {@link io.postern.spi.Configurable}
  */
 public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int listenPort, List<IpPrefix> addresses,
                          String sessionPolicy, String cryptoProvider, String handshake, String admission,
                          String handler, String transport, List<PeerConfig> peers, PacketHandler handlerInstance,
                          List<GatewayEventListener> listeners, Clock clock, InetSocketAddress metricsListen,
-                         String interfaceName, int mtu, OnPolicyFault onPolicyFault) {
+                         String interfaceName, int mtu, OnPolicyFault onPolicyFault,
+                         Map<String, PluginConfig> pluginSettings) {
 
     /** The port {@code postern up} writes into a fresh configuration: WireGuard's customary one. */
     public static final int DEFAULT_PORT = 51820;
@@ -90,6 +96,25 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         if (mtu < 0) {
             throw new IllegalArgumentException("MTU " + mtu + " is negative");
         }
+        pluginSettings = Map.copyOf(pluginSettings);
+        if (transports(transport).isEmpty()) {
+            throw new IllegalArgumentException("no transport named in '" + transport + "'");
+        }
+    }
+
+    /** @return the transport names {@code transport} lists (comma-separated: {@code Transport = udp, tcp}), in order */
+    public List<String> transports() {
+        return transports(transport);
+    }
+
+    private static List<String> transports(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(t -> !t.isEmpty()).distinct().toList();
+    }
+
+    /** @return the settings of plugin {@code name}: its {@code [Plugin.NAME]} section, or an empty one */
+    public PluginConfig pluginSettings(String name) {
+        PluginConfig c = pluginSettings.get(name);
+        return c != null ? c : PluginConfig.empty(name, "the configuration");
     }
 
     /** @return a builder with every default: wildcard address, port 0, no peers, the default plugins */
@@ -127,6 +152,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         b.interfaceName = interfaceName;
         b.mtu = mtu;
         b.onPolicyFault = onPolicyFault;
+        b.pluginSettings.putAll(pluginSettings);
         return b;
     }
 
@@ -150,6 +176,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         private String interfaceName = "";
         private int mtu;
         private OnPolicyFault onPolicyFault = OnPolicyFault.DEFAULT;
+        private final Map<String, PluginConfig> pluginSettings = new java.util.LinkedHashMap<>();
 
         private Builder(PrivateKey privateKey) {
             this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -210,7 +237,13 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
             return this;
         }
 
-        /** @param name a TransportProvider name */
+        /** Sets (replaces) the settings of the plugin {@code settings.plugin()}. */
+        public Builder pluginSettings(PluginConfig settings) {
+            pluginSettings.put(settings.plugin(), settings);
+            return this;
+        }
+
+        /** @param name a TransportProvider name, or several comma-separated ({@code udp, tcp}) */
         public Builder transport(String name) {
             this.transport = name;
             return this;
@@ -262,7 +295,7 @@ public record NodeConfig(PrivateKey privateKey, InetAddress listenAddress, int l
         public NodeConfig build() {
             return new NodeConfig(privateKey, listenAddress, listenPort, addresses, sessionPolicy, cryptoProvider,
                     handshake, admission, handler, transport, peers, handlerInstance, listeners, clock, metricsListen,
-                    interfaceName, mtu, onPolicyFault);
+                    interfaceName, mtu, onPolicyFault, pluginSettings);
         }
     }
 }

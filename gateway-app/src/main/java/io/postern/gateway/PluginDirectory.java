@@ -2,6 +2,7 @@ package io.postern.gateway;
 
 import io.postern.spi.PacketHandler;
 import io.postern.spi.SessionPolicy;
+import io.postern.spi.TransportProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -128,10 +129,11 @@ record PluginDirectory(List<PluginLayer> layers, List<RefusedPlugin> refused) {
             }
         }
         boolean providesSomething = descriptor.provides().stream().anyMatch(p ->
-                p.service().equals(SessionPolicy.class.getName()) || p.service().equals(PacketHandler.class.getName()));
+                p.service().equals(SessionPolicy.class.getName()) || p.service().equals(PacketHandler.class.getName())
+                        || p.service().equals(TransportProvider.class.getName()));
         if (!providesSomething) {
             throw new RefusedException("module " + descriptor.name() + " provides no " + SessionPolicy.class.getName()
-                    + " or " + PacketHandler.class.getName() + " (add 'provides ... with ...' to its module-info)");
+                    + ", " + PacketHandler.class.getName() + " or " + TransportProvider.class.getName() + " (add 'provides ... with ...' to its module-info)");
         }
         if (descriptor.isAutomatic()) {
             LOG.warn("plugin is an automatic module (no module-info): it can read every exported package of the gateway; "

@@ -1,6 +1,9 @@
 package io.postern.gateway;
 
 import io.postern.spi.Admission;
+import io.postern.spi.Configurable;
+import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginConfigException;
 import io.postern.spi.PacketHandler;
 import io.postern.spi.SessionPolicy;
 import io.postern.spi.TransportProvider;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * unknown name fails with the list of available ones. Immutable once loaded.
  *
  * <p>Third-party jars of the plugins directory ({@link PluginDirectory}, each in a module layer of
- * its own) may provide {@link SessionPolicy} and {@link PacketHandler} implementations. A jar is
+ * its own) may provide {@link SessionPolicy}, {@link PacketHandler} and {@link TransportProvider} implementations. A jar is
  * refused as a whole — logged as a warning, never fatal by itself — when one of its providers
  * cannot be created or named, or takes a name that is already taken; a configuration that names a
  * missing plugin then fails with the refused jars and their reasons in its message.
@@ -42,6 +45,8 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                       NamedPlugins<PacketHandler> handlers, NamedPlugins<TransportProvider> transports,
                       List<RefusedPlugin> refused) {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
+    /** The key of a transport's section that says where it listens; the gateway's, not the plugin's. */
+    static final String LISTEN = "Listen";
 
     /**
      * Loads every provider of every SPI this module {@code uses}, from the module path only.
@@ -75,21 +80,34 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
         ServiceLoader.load(PacketHandler.class).forEach(handlers::add);
         Map<String, String> policyOwners = owners(policies, SessionPolicy::name);
         Map<String, String> handlerOwners = owners(handlers, PacketHandler::name);
+        List<TransportProvider> transports = new ArrayList<>();
+        ServiceLoader.load(TransportProvider.class).forEach(transports::add);
+        Map<String, String> transportOwners = owners(transports, TransportProvider::name);
 
         List<RefusedPlugin> refused = new ArrayList<>(plugins.refused());
         for (PluginLayer plugin : plugins.layers()) {
             try {
                 List<SessionPolicy> p = providers(plugin, SessionPolicy.class);
                 List<PacketHandler> h = providers(plugin, PacketHandler.class);
+                List<TransportProvider> t = providers(plugin, TransportProvider.class);
                 String owner = "plugin " + plugin.jar().getFileName();
                 Map<String, String> newPolicies = claim("SessionPolicy", p, SessionPolicy::name, policyOwners, owner);
                 Map<String, String> newHandlers = claim("Handler", h, PacketHandler::name, handlerOwners, owner);
+                Map<String, String> newTransports = claim("Transport", t, TransportProvider::name, transportOwners, owner);
+                for (TransportProvider tp : t) {
+                    if (!io.postern.net.Endpoint.isTransportName(tp.name())) {
+                        throw new ConfigException("Transport name '" + tp.name() + "' of " + tp.getClass().getName()
+                                + " is not a transport name (lower-case letters, digits, '.', '_', '-')");
+                    }
+                }
                 policies.addAll(p);
                 handlers.addAll(h);
+                transports.addAll(t);
                 policyOwners.putAll(newPolicies);
                 handlerOwners.putAll(newHandlers);
-                LOG.info("plugin loaded jar={} module={} policies={} handlers={}", plugin.jar(), plugin.module().getName(),
-                        newPolicies.keySet(), newHandlers.keySet());
+                transportOwners.putAll(newTransports);
+                LOG.info("plugin loaded jar={} module={} policies={} handlers={} transports={}", plugin.jar(),
+                        plugin.module().getName(), newPolicies.keySet(), newHandlers.keySet(), newTransports.keySet());
             } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
                 // ServiceConfigurationError (constructor threw, not public...), an exception from name(),
                 // IllegalAccessError (its code touches a module it does not read), the name checks below
@@ -109,7 +127,7 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                 NamedPlugins.of("Admission", ServiceLoader.load(Admission.class),
                         Admission::name, Admission::description),
                 NamedPlugins.of("Handler", handlers, PacketHandler::name, PacketHandler::description),
-                NamedPlugins.of("Transport", ServiceLoader.load(TransportProvider.class),
+                NamedPlugins.of("Transport", transports,
                         TransportProvider::name, TransportProvider::description),
                 List.copyOf(refused));
     }
@@ -176,6 +194,63 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                 policies.select(config.sessionPolicy()),
                 admissions.select(config.admission()),
                 config.handlerInstance() != null ? config.handlerInstance() : handlers.select(config.handler()),
-                transports.select(config.transport()));
+                config.transports().stream().map(transports::select).toList());
+    }
+
+    /**
+     * Hands every selected plugin that is {@link Configurable} its {@code [Plugin.NAME]} section (an
+     * empty one when there is none), before anything uses it.
+     *
+     * @throws ConfigException naming file, line and key when a plugin refuses its settings, or when a
+     *                         section names no selected plugin or one that takes no settings
+     */
+    static void configure(PluginSelection selection, NodeConfig config) {
+        List<Object> selected = new ArrayList<>(List.of(selection.policy(), selection.admission(), selection.handler()));
+        selected.addAll(selection.transports());
+        Map<String, List<Object>> byName = new HashMap<>();
+        for (Object plugin : selected) {
+            byName.computeIfAbsent(nameOf(plugin), n -> new ArrayList<>()).add(plugin);
+        }
+        for (PluginConfig section : config.pluginSettings().values()) {
+            if (section.isEmpty() && section.sectionLine() == 0) {
+                continue; // not written in the file: only names it (see WgQuickConfigParser)
+            }
+            List<Object> named = byName.get(section.plugin());
+            if (named == null) {
+                throw new ConfigException(section.source(), section.sectionLine(), null, section.section()
+                        + " is for no plugin in use; the configuration selects " + String.join(", ", byName.keySet().stream().sorted().toList()));
+            }
+            boolean onlyListen = section.without(LISTEN).isEmpty() && named.stream().anyMatch(TransportProvider.class::isInstance);
+            if (!onlyListen && named.stream().noneMatch(Configurable.class::isInstance)) {
+                throw new ConfigException(section.source(), section.sectionLine(), null, section.section()
+                        + ": plugin " + section.plugin() + " takes no settings (it is not io.postern.spi.Configurable)");
+            }
+        }
+        for (Object plugin : selected) {
+            if (plugin instanceof Configurable c) {
+                PluginConfig section = config.pluginSettings(nameOf(plugin));
+                if (plugin instanceof TransportProvider) {
+                    section = section.without(LISTEN);
+                }
+                try {
+                    c.configure(section);
+                } catch (PluginConfigException e) {
+                    throw new ConfigException(e.source(), e.line(), e.section() + " " + e.key(), e.problem(), e);
+                } catch (RuntimeException e) {
+                    throw new ConfigException(section.source(), section.sectionLine(), null, section.section() + ": plugin "
+                            + section.plugin() + " refused its settings: " + PluginDirectory.oneLine(e), e);
+                }
+            }
+        }
+    }
+
+    private static String nameOf(Object plugin) {
+        return switch (plugin) {
+            case SessionPolicy p -> p.name();
+            case Admission a -> a.name();
+            case PacketHandler h -> h.name();
+            case TransportProvider t -> t.name();
+            default -> throw new IllegalArgumentException("not a plugin: " + plugin);
+        };
     }
 }

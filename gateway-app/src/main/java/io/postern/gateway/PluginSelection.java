@@ -15,8 +15,17 @@ import io.postern.spi.crypto.HandshakeProtocolFactory;
  * @param policy         the session policy
  * @param admission      the admission rule
  * @param handler        the packet handler
- * @param transport      the transport provider
+ * @param transports     the transport providers, in the order configured (at least one)
  */
 record PluginSelection(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
                        Admission admission, PacketHandler handler,
-                       TransportProvider transport) {}
+                       java.util.List<TransportProvider> transports) {
+    PluginSelection {
+        transports = java.util.List.copyOf(transports);
+    }
+
+    /** @return the first transport configured (the one {@code ListenPort} is shown for) */
+    TransportProvider transport() {
+        return transports.getFirst();
+    }
+}

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "postern", mixinStandardHelpOptions = true, version = "postern 0.1.0",
         description = "A WireGuard v1 gateway that lets a peer restarting with a new key back in at once.",
-        subcommands = {UpCommand.class, GenkeyCommand.class, PubkeyCommand.class, ShowCommand.class, SetCommand.class,
+        subcommands = {UpCommand.class, UserspaceCommand.class, GenkeyCommand.class, PubkeyCommand.class, ShowCommand.class, SetCommand.class,
                 SyncconfCommand.class, ShowconfCommand.class, PeerCommand.class, PoliciesCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class})
 final class PosternCommand implements Callable<Integer> {
@@ -73,7 +73,7 @@ final class PosternCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("postern: missing command (up, genkey, pubkey, show, set, syncconf, showconf, peer, policies; see 'postern --help')");
+        spec.commandLine().getErr().println("postern: missing command (up, userspace, genkey, pubkey, show, set, syncconf, showconf, peer, policies; see 'postern --help')");
         return USAGE;
     }
 }

@@ -17,7 +17,13 @@ import io.postern.spi.TransportProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +56,12 @@ public final class PosternNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PosternNode.class);
 
     private final SessionEngine engine;
-    private final Transport transport;
+    private final TransportSet transport;
     private final PublicKey publicKey;
     private final PluginSelection plugins;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PosternNode(SessionEngine engine, Transport transport, PublicKey publicKey, PluginSelection plugins) {
+    private PosternNode(SessionEngine engine, TransportSet transport, PublicKey publicKey, PluginSelection plugins) {
         this.engine = engine;
         this.transport = transport;
         this.publicKey = publicKey;
@@ -76,6 +82,7 @@ public final class PosternNode implements AutoCloseable {
 
     static PosternNode start(NodeConfig config, PluginRegistry registry) throws IOException {
         PluginSelection plugins = registry.select(config);
+        PluginRegistry.configure(plugins, config);
         PublicKey publicKey = plugins.crypto().x25519().publicKey(config.privateKey());
         StaticKeyPair identity = new StaticKeyPair(config.privateKey(), publicKey);
 
@@ -93,7 +100,7 @@ public final class PosternNode implements AutoCloseable {
             }
             throw e;
         }
-        Transport transport = null;
+        TransportSet transport = null;
         try {
             for (GatewayEventListener listener : config.listeners()) {
                 engine.addListener(listener);
@@ -102,7 +109,7 @@ public final class PosternNode implements AutoCloseable {
                 engine.addOrUpdatePeer(peer);
             }
             engine.setInterface(config.interfaceName(), config.mtu(), config.addresses());
-            transport = bind(injector.getInstance(TransportProvider.class), config);
+            transport = bindAll(plugins.transports(), config);
             engine.start(transport);
         } catch (IOException | RuntimeException e) {
             if (transport != null) {
@@ -113,8 +120,45 @@ public final class PosternNode implements AutoCloseable {
         }
         LOG.info("node started publicKey={} local={} policy={} admission={} handler={} crypto={} transport={} peers={}",
                 publicKey.shortForm(), transport.localEndpoint(), plugins.policy().name(), plugins.admission().name(),
-                plugins.handler().name(), plugins.crypto().name(), plugins.transport().name(), config.peers().size());
+                plugins.handler().name(), plugins.crypto().name(), config.transports(), config.peers().size());
         return new PosternNode(engine, transport, publicKey, plugins);
+    }
+
+    /**
+     * Binds every configured transport: each where its section's {@code Listen} says, else on
+     * {@code ListenAddress}/{@code ListenPort} like UDP; on failure, closes what was bound.
+     */
+    private static TransportSet bindAll(List<TransportProvider> providers, NodeConfig config) throws IOException {
+        Map<String, Transport> bound = new LinkedHashMap<>();
+        try {
+            for (TransportProvider provider : providers) {
+                PluginConfig section = config.pluginSettings(provider.name());
+                Optional<String> listen = section.string(PluginRegistry.LISTEN);
+                Transport t;
+                if (listen.isPresent()) {
+                    try {
+                        t = provider.bind(listen.get());
+                    } catch (IllegalArgumentException e) {
+                        throw section.invalid(PluginRegistry.LISTEN, e.getMessage());
+                    }
+                } else {
+                    t = bind(provider, config);
+                }
+                bound.put(provider.name(), t);
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.values().forEach(Transport::close);
+            if (e instanceof PluginConfigException p) {
+                throw new ConfigException(p.source(), p.line(), p.section() + " " + p.key(), p.problem(), p);
+            }
+            throw e;
+        }
+        try {
+            return new TransportSet(bound);
+        } catch (IllegalArgumentException e) {
+            bound.values().forEach(Transport::close);
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /**
@@ -151,9 +195,34 @@ public final class PosternNode implements AutoCloseable {
         return transport.localEndpoint();
     }
 
+    /**
+     * @return where transport {@code name} is bound (its real port when 0 was configured)
+     * @throws IllegalArgumentException when the node does not use that transport
+     */
+    public Endpoint localEndpoint(String name) {
+        Transport t = transport.transports().get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("this node has no transport '" + name + "'; it has " + transport.transports().keySet());
+        }
+        return t.localEndpoint();
+    }
+
+    /** @return the counters of every transport, prefixed with its name ({@code tcp_closed_oversize}...) */
+    public Map<String, Long> transportCounters() {
+        return transport.counters();
+    }
+
     /** @return this node's static public key */
     public PublicKey publicKey() {
         return publicKey;
+    }
+
+    /**
+     * For a liveness probe: not closed, the transport's receive threads and the engine's own
+     * threads (handshake workers, timers) all still running.
+     */
+    public boolean alive() {
+        return !closed.get() && transport.receiving() && engine.alive();
     }
 
     /** @return datagrams the transport failed to receive or send ({@link Transport#errors()}) */

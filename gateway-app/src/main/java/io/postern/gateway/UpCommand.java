@@ -2,11 +2,15 @@ package io.postern.gateway;
 
 import io.postern.gateway.metrics.MetricsServer;
 import io.postern.gateway.uapi.UapiServer;
+import io.postern.key.PrivateKey;
 import io.postern.net.Endpoint;
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -75,8 +79,31 @@ final class UpCommand implements Callable<Integer> {
             description = "Directory of plugin jars (default: $" + PLUGINS_DIR_ENV + ", set by the image's bin/postern to <image>/plugins).")
     Path plugins;
 
+    @Option(names = "--private-key", paramLabel = "FILE",
+            description = "Read the private key from FILE (base64, like 'wg set private-key'); the configuration then has no PrivateKey.")
+    Path privateKey;
+
+    @Option(names = "--watch-config",
+            description = "Apply changes of the configuration file's [Peer] sections like 'syncconf', also when a Kubernetes volume swaps it.")
+    boolean watchConfig;
+
+    @Option(names = "--metrics-listen", paramLabel = "IP:PORT", converter = CliConverters.Endpoints.class,
+            description = "Serve /metrics, /healthz and /readyz on IP:PORT, which may be any address (instead of the loopback MetricsListen).")
+    Endpoint metricsListen;
+
+    @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "0",
+            description = "On SIGTERM, answer /readyz with 503 at once and keep serving SECONDS before stopping (default: ${DEFAULT-VALUE}).")
+    int drainSeconds;
+
+    /** How often --watch-config re-reads the file when no file event came. */
+    static final Duration WATCH_POLL = Duration.ofSeconds(2);
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (drainSeconds < 0 || drainSeconds > 3600) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--drain " + drainSeconds + " is outside 0-3600 seconds");
+        }
         PluginRegistry registry = PluginRegistry.load(pluginsDir(plugins, parent.env));
         Path file = config != null ? config : dataDir().resolve(CONFIG_FILE);
         if (config == null) {
@@ -91,7 +118,8 @@ final class UpCommand implements Callable<Integer> {
         if (FirstRunConfig.readableByOthers(file)) {
             LOG.warn("configuration file is readable by other users and holds a private key; chmod 600 it file={}", file);
         }
-        WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file);
+        ConfigWatcher.Reader reader = f -> WgQuickConfigParser.parse(f, privateKey == null ? null : readPrivateKey(privateKey));
+        WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file, privateKey == null ? null : readPrivateKey(privateKey));
         parsed.notApplied().forEach(line -> LOG.warn("{}", line));
         if (parsed.saveConfig()) {
             LOG.info("SaveConfig = true: changes made with set, syncconf and peer add are written back to {} at each change", file);
@@ -124,7 +152,9 @@ final class UpCommand implements Callable<Integer> {
         }
         RunningGateway gateway;
         try {
-            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names(), parsed.saveConfig() ? file : null);
+            gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names(),
+                    metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()),
+                    parsed.saveConfig() ? file : null);
         } catch (IOException e) {
             if (isPortInUse(e)) {
                 throw bindError(file, nodeConfig, e);
@@ -132,6 +162,14 @@ final class UpCommand implements Callable<Integer> {
             throw e;
         }
         PosternNode node = gateway.node();
+        if (watchConfig) {
+            try {
+                gateway.watchConfig(file, reader, WATCH_POLL);
+            } catch (IOException | RuntimeException e) {
+                gateway.close();
+                throw e;
+            }
+        }
         if (runHooks) {
             try {
                 WgQuickHooks.run("PostUp", hooks.postUp(), ifname, true);
@@ -142,12 +180,13 @@ final class UpCommand implements Callable<Integer> {
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
+        Duration drain = Duration.ofSeconds(drainSeconds);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("postern-shutdown").unstarted(() -> {
             try {
                 if (runHooks) {
                     WgQuickHooks.run("PreDown", hooks.preDown(), ifname, false);
                 }
-                gateway.close();
+                gateway.drainAndClose(drain, RunningGateway.Sleeper.THREAD);
                 if (runHooks) {
                     WgQuickHooks.run("PostDown", hooks.postDown(), ifname, false);
                 }
@@ -158,7 +197,8 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         parent.out.println("public key: " + node.publicKey().toBase64());
-        parent.out.println("listening on: " + nodeConfig.transport() + " " + display(node.localEndpoint()));
+        parent.out.println("listening on: " + String.join(", ", nodeConfig.transports().stream()
+                .map(t -> t + " " + display(node.localEndpoint(t))).toList()));
         parent.out.println("config: " + file + "  policy: " + node.sessionPolicy() + "  (Ctrl-C to stop)");
         parent.out.println("admin: " + gateway.adminSocket() + gateway.metrics()
                 .map(m -> "  metrics: http://" + display(Endpoint.of(m.address().getAddress(),
@@ -172,10 +212,22 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Reads a base64 private key file, as {@code wg set private-key FILE}. */
+    static PrivateKey readPrivateKey(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file.toString(), 0, null, "no such file (--private-key names a file holding a base64 key)");
+        }
+        try {
+            return PrivateKey.fromBase64(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file.toString(), 1, null, "is not a base64 private key (postern genkey writes one)");
+        }
+    }
+
     /** @return the endpoint, with a wildcard address written as {@code [::]} or {@code 0.0.0.0} and what it means */
     static String display(Endpoint local) {
         if (!local.ip().isAnyLocalAddress()) {
-            return local.toString();
+            return local.hostAndPort();
         }
         return local.ip() instanceof Inet6Address
                 ? "[::]:" + local.port() + " (every interface, IPv4 and IPv6)"
@@ -192,7 +244,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** @return a bind failure that names what to change: the file's ListenPort line, or --listen-port */
-    private static boolean isPortInUse(Throwable e) {
+    static boolean isPortInUse(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.BindException) {
                 return true;

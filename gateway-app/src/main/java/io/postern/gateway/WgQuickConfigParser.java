@@ -7,6 +7,7 @@ import io.postern.key.PrivateKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
+import io.postern.spi.PluginConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +30,9 @@ import java.util.function.Function;
  * {@code Admission}, {@code Handler}, {@code Transport}, {@code ListenAddress}, {@code MetricsListen}, {@code Name}, {@code MTU}),
  * and any number of
  * {@code [Peer]}s with {@code PublicKey}, {@code PresharedKey}, {@code AllowedIPs}, {@code Endpoint}
- * and {@code PersistentKeepalive}.
+ * and {@code PersistentKeepalive}, and a {@code [Plugin.NAME]} section per configured plugin whose
+ * {@code key = value} lines are handed to that plugin ({@link PluginConfig}). {@code Transport} takes a
+ * comma-separated list of transport names.
  *
  * <p>As in wg-quick: section names and keys are case-insensitive, {@code #} starts a comment
  * anywhere on a line ({@code ;} too, as in INI files), blank lines are ignored, list keys
@@ -58,7 +61,7 @@ final class WgQuickConfigParser {
     private static final int MAX_MTU = 65_507 - 32;
 
     /** BROKEN: after a section header in error, whose lines are skipped (their errors would only follow from it). */
-    private enum Section { NONE, INTERFACE, PEER, BROKEN }
+    private enum Section { NONE, INTERFACE, PEER, PLUGIN, BROKEN }
 
     private final String file;
     private final Map<String, Integer> interfaceKeysSeen = new HashMap<>();
@@ -74,6 +77,11 @@ final class WgQuickConfigParser {
     /** Plugin keys (lower case) to the names given. */
     private final Map<String, String> plugins = new HashMap<>();
     private final List<PendingPeer> peers = new ArrayList<>();
+    /** {@code [Plugin.NAME]} sections by plugin name, in file order. */
+    private final Map<String, PendingPlugin> pluginSections = new java.util.LinkedHashMap<>();
+
+    /** A {@code [Plugin.NAME]} section being read. */
+    private record PendingPlugin(String name, int line, List<PluginConfig.Setting> settings) {}
     private final List<ConfigException> errors = new ArrayList<>();
     private final List<String> notApplied = new ArrayList<>();
     private boolean saveConfig;
@@ -161,6 +169,8 @@ final class WgQuickConfigParser {
         }
     }
 
+    /** The private key given apart from the file ({@code up --private-key FILE}), or null. */
+    private PrivateKey separateKey;
     private boolean peersOnly;
     private String pendingName;
     private boolean headerInError;
@@ -168,6 +178,17 @@ final class WgQuickConfigParser {
 
     private WgQuickConfigParser(String file) {
         this.file = file;
+    }
+
+    /**
+     * Parses a file whose {@code [Interface]} has no {@code PrivateKey}, the key coming from
+     * elsewhere ({@code postern up --private-key FILE}, e.g. a Kubernetes Secret beside a ConfigMap).
+     *
+     * @throws ConfigException naming file, line and key; also when the file has a PrivateKey too
+     * @throws IOException     when the file cannot be read
+     */
+    static NodeConfig parse(Path path, PrivateKey separateKey) throws IOException {
+        return load(path, separateKey).config();
     }
 
     /**
@@ -185,6 +206,11 @@ final class WgQuickConfigParser {
      * @throws IOException     when the file cannot be read
      */
     static Parsed load(Path path) throws IOException {
+        return load(path, null);
+    }
+
+    /** As {@link #load(Path)}, the private key given apart ({@link #parse(Path, PrivateKey)}) unless null. */
+    static Parsed load(Path path, PrivateKey separateKey) throws IOException {
         String name = path.toString();
         if (!Files.exists(path)) {
             throw new ConfigException(name, 0, null, "no such file");
@@ -193,6 +219,7 @@ final class WgQuickConfigParser {
             throw new ConfigException(name, 0, null, "not a regular file");
         }
         WgQuickConfigParser parser = new WgQuickConfigParser(name);
+        parser.separateKey = separateKey;
         NodeConfig config = parser.read(Files.readAllLines(path, StandardCharsets.UTF_8));
         Map<PublicKey, String> names = new java.util.LinkedHashMap<>();
         for (PendingPeer p : parser.peers) {
@@ -266,6 +293,7 @@ final class WgQuickConfigParser {
     private void readSections(List<String> lines) {
         Section section = Section.NONE;
         PendingPeer peer = null;
+        PendingPlugin pluginSection = null;
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String raw = lines.get(i);
@@ -314,8 +342,14 @@ final class WgQuickConfigParser {
                         peers.add(peer);
                         section = Section.PEER;
                     }
-                    default -> throw new ConfigException(file, lineNo, null,
-                            "unknown section [" + shown(name) + "]; known: [Interface], [Peer]");
+                    default -> {
+                        if (!name.regionMatches(true, 0, "plugin.", 0, 7)) {
+                            throw new ConfigException(file, lineNo, null,
+                                    "unknown section [" + shown(name) + "]; known: [Interface], [Peer], [Plugin.NAME]");
+                        }
+                        pluginSection = pluginSection(lineNo, name.substring(7).strip());
+                        section = Section.PLUGIN;
+                    }
                 }
                 continue;
             }
@@ -343,6 +377,7 @@ final class WgQuickConfigParser {
                         "appears before any section; put it under [Interface] or [Peer]");
                 case INTERFACE -> interfaceKey(lineNo, key, value);
                 case PEER -> peerKey(peer, lineNo, key, value);
+                case PLUGIN -> pluginSection.settings().add(new PluginConfig.Setting(key, value, lineNo));
             }
           } catch (ConfigException e) {
             errors.add(e);
@@ -399,11 +434,24 @@ final class WgQuickConfigParser {
                 once(interfaceKeysSeen, line, key);
                 mtu = mtu(line, key, value);
             }
+            case "transport" -> {
+                once(interfaceKeysSeen, line, key);
+                List<String> names = list(line, key, value);
+                for (String n : names) {
+                    if (!Endpoint.isTransportName(n)) {
+                        throw new ConfigException(file, line, key, "'" + shown(n) + "' is not a transport name (lower-case letters, digits, '.', '_', '-')");
+                    }
+                    if (names.indexOf(n) != names.lastIndexOf(n)) {
+                        throw new ConfigException(file, line, key, "names transport '" + n + "' twice");
+                    }
+                }
+                plugins.put(k, String.join(", ", names));
+            }
             case "onpolicyfault" -> {
                 once(interfaceKeysSeen, line, key);
                 onPolicyFault = parseValue(line, key, value, OnPolicyFault::parse, false);
             }
-            case "sessionpolicy", "cryptoprovider", "admission", "handler", "transport" -> {
+            case "sessionpolicy", "cryptoprovider", "admission", "handler" -> {
                 once(interfaceKeysSeen, line, key);
                 if (!value.matches("[A-Za-z0-9._-]+")) {
                     throw new ConfigException(file, line, key, "'" + shown(value) + "' is not a plugin name (letters, digits, '.', '_', '-')");
@@ -480,6 +528,12 @@ final class WgQuickConfigParser {
         if (interfaceLine == 0) {
             throw new ConfigException(file, 0, null, "no [Interface] section");
         }
+        if (privateKey != null && separateKey != null) {
+            throw new ConfigException(file, interfaceLine, "PrivateKey", "is given both here and by --private-key; keep one");
+        }
+        if (privateKey == null) {
+            privateKey = separateKey;
+        }
         if (privateKey == null) {
             throw new ConfigException(file, interfaceLine, null, "[Interface] has no PrivateKey");
         }
@@ -497,6 +551,18 @@ final class WgQuickConfigParser {
             builder.handler("ip");
         }
         plugin("transport", builder::transport);
+        for (PendingPlugin p : pluginSections.values()) {
+            builder.pluginSettings(PluginConfig.of(p.name(), file, p.line(), p.settings()));
+        }
+        // a plugin the file selects but gives no section gets an empty one that still names this file,
+        // so "a required key is missing" says which file
+        for (Map.Entry<String, String> named : plugins.entrySet()) {
+            for (String name : named.getValue().split(",")) {
+                if (!pluginSections.containsKey(name.strip())) {
+                    builder.pluginSettings(PluginConfig.empty(name.strip(), file));
+                }
+            }
+        }
         built.forEach(builder::peer);
         return builder.build();
     }
@@ -552,6 +618,18 @@ final class WgQuickConfigParser {
         if (v != null) {
             setter.accept(v);
         }
+    }
+
+    private PendingPlugin pluginSection(int line, String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException(file, line, null, "[Plugin." + name + "] does not name a plugin (letters, digits, '.', '_', '-')");
+        }
+        PendingPlugin p = new PendingPlugin(name, line, new ArrayList<>());
+        PendingPlugin first = pluginSections.putIfAbsent(name, p);
+        if (first != null) {
+            throw new ConfigException(file, line, null, "second [Plugin." + name + "] section (the first is on line " + first.line() + ")");
+        }
+        return p;
     }
 
     private void once(Map<String, Integer> seen, int line, String key) {

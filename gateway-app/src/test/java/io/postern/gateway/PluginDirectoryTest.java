@@ -69,7 +69,8 @@ class PluginDirectoryTest {
                 "module-info.java", "module com.example.empty { requires io.postern.api; exports e; }",
                 "e/Nothing.java", "package e; public class Nothing {}"));
         assertThat(reasonFor(PluginRegistry.load(dir), "empty.jar"))
-                .isEqualTo("module com.example.empty provides no io.postern.spi.SessionPolicy or io.postern.spi.PacketHandler"
+                .isEqualTo("module com.example.empty provides no io.postern.spi.SessionPolicy, io.postern.spi.PacketHandler"
+                        + " or io.postern.spi.TransportProvider"
                         + " (add 'provides ... with ...' to its module-info)");
     }
 

@@ -56,7 +56,7 @@ class PluginRegistryTest {
         assertThatThrownBy(() -> PluginRegistry.load().select(config().admission("closed").build()))
                 .hasMessage("Admission 'closed' not found; available: allowlist, open");
         assertThatThrownBy(() -> PluginRegistry.load().select(config().transport("carrier-pigeon").build()))
-                .hasMessageStartingWith("Transport 'carrier-pigeon' not found; available: udp");
+                .hasMessageStartingWith("Transport 'carrier-pigeon' not found; available: tcp, udp");
         assertThatThrownBy(() -> PluginRegistry.load().select(config().handler("route").build()))
                 .hasMessageStartingWith("Handler 'route' not found; available: ")
                 .hasMessageContaining("echo");

@@ -57,7 +57,7 @@ class SaveConfigTest {
                 """.formatted(OperateTest.key(1).toBase64(), saveConfig, OperateTest.pub(2).toBase64()));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file);
-        gateway = RunningGateway.start(parsed.config(), PluginRegistry.load(), dir.resolve("data"), null, parsed.names(),
+        gateway = RunningGateway.start(parsed.config(), PluginRegistry.load(), dir.resolve("data"), null, parsed.names(), null,
                 parsed.saveConfig() ? file : null);
         return file;
     }

@@ -247,7 +247,7 @@ class WgQuickConfigParserTest {
     @Test
     void unknownSectionsAndMalformedHeadersAreErrors() {
         fails("[Interface]\nPrivateKey=" + PRIV + "\n[Route]\n")
-                .hasMessage("postern.conf:3: unknown section [Route]; known: [Interface], [Peer]");
+                .hasMessage("postern.conf:3: unknown section [Route]; known: [Interface], [Peer], [Plugin.NAME]");
         fails("[Interface\nPrivateKey=" + PRIV + "\n")
                 .hasMessage("postern.conf:1: section header '[Interface' has no closing ']'");
     }

@@ -127,9 +127,14 @@ final class CookieChecker {
 
     private void makeCookie(byte[] secret, Endpoint source, byte[] out) {
         byte[] ip = source.ip().getAddress();
-        byte[] data = Arrays.copyOf(ip, ip.length + 2);
+        // WireGuard's cookie input is the source IP and port; another transport's name follows them,
+        // so a cookie earned over one transport is worth nothing on another (UDP stays wire-compatible)
+        byte[] transport = Endpoint.UDP.equals(source.transport())
+                ? new byte[0] : source.transport().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] data = Arrays.copyOf(ip, ip.length + 2 + transport.length);
         data[ip.length] = (byte) source.port();
         data[ip.length + 1] = (byte) (source.port() >>> 8);
+        System.arraycopy(transport, 0, data, ip.length + 2, transport.length);
         MessageMacs.mac(crypto.blake2s(), secret, data, 0, data.length, out, 0);
     }
 }

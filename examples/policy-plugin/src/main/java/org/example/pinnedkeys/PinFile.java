@@ -1,23 +1,25 @@
 package org.example.pinnedkeys;
 
 import io.postern.key.PublicKey;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.postern.spi.PluginConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The pin file: which identities are pinned, and which key replacements are approved. One entry a
- * line; {@code #} starts a comment; keys in base64 as {@code wg pubkey} prints them:
+ * Which identities are pinned, and which key replacements are approved: read from the plugin's
+ * section of the gateway's configuration ({@link #from}), keys in base64 as {@code wg pubkey} prints them:
  *
  * <pre>
- * # a pinned identity: it may replace its key only with an approved one
- * pin  hK3m...=
- * # an approved replacement: OLD may come back as NEW
- * hK3m...= -&gt; 9fQa...=
+ * [Plugin.pinned-keys]
+ * # pinned identities: each may replace its key only with an approved one
+ * Pin = hK3m...=, zo06...=
+ * # an approved replacement: OLD may come back as NEW (one per line, or comma-separated)
+ * Approve = hK3m...= -&gt; 9fQa...=
  * </pre>
+ *
+ * <p>The same entries can also be parsed from lines of text ({@link #parse}: {@code pin KEY} and
+ * {@code OLD -> NEW}), which the tests use.
  *
  * @param pinned    the pinned identities
  * @param approvals the approved replacements
@@ -39,13 +41,29 @@ public record PinFile(Set<PublicKey> pinned, Set<Approval> approvals) {
     }
 
     /**
-     * Reads and parses {@code file}.
+     * Reads the {@code [Plugin.pinned-keys]} section: {@code Pin} (at least one key) and {@code Approve}.
      *
-     * @throws IOException              when it cannot be read
-     * @throws IllegalArgumentException naming the file and line of the first bad entry
+     * @throws io.postern.spi.PluginConfigException naming file, line and key of the first bad setting
      */
-    public static PinFile read(Path file) throws IOException {
-        return parse(file.toString(), Files.readAllLines(file));
+    public static PinFile from(PluginConfig config) {
+        config.requireOnly("Pin", "Approve");
+        List<PublicKey> pins = config.publicKeys("Pin");
+        if (pins.isEmpty()) {
+            throw config.invalid("Pin", "is required: pinned-keys needs at least one pinned identity "
+                    + "(Pin = <base64 public key>, comma-separated or one line each)");
+        }
+        Set<Approval> approvals = new HashSet<>();
+        for (PluginConfig.Setting s : config.settings("Approve")) {
+            for (String entry : s.value().split(",", -1)) {
+                String[] parts = entry.split("->", -1);
+                if (parts.length != 2) {
+                    throw config.invalid(s, "'" + entry.strip() + "' is not 'OLD -> NEW'");
+                }
+                approvals.add(new Approval(config.parse(s, parts[0].strip(), PublicKey::fromBase64),
+                        config.parse(s, parts[1].strip(), PublicKey::fromBase64)));
+            }
+        }
+        return new PinFile(Set.copyOf(pins), approvals);
     }
 
     /**

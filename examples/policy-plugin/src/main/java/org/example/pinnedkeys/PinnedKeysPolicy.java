@@ -1,18 +1,16 @@
 package org.example.pinnedkeys;
 
+import io.postern.spi.Configurable;
 import io.postern.spi.IdentityChange;
+import io.postern.spi.PluginConfig;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code pinned-keys}: an identity on the pin list may be replaced at its endpoint only by a key
- * approved for it in the pin file; any other identity change resets as the default policy does.
+ * approved for it; any other identity change resets as the default policy does.
  *
  * <ul>
  *   <li>pinned incumbent, approved newcomer: {@link PolicyDecision#ACCEPT_AND_RESET_AFTER_CONFIRMATION}
@@ -21,33 +19,18 @@ import java.util.Objects;
  *   <li>incumbent not pinned: {@link PolicyDecision#ACCEPT_AND_RESET_AFTER_CONFIRMATION}.</li>
  * </ul>
  *
- * <p>The pin file ({@link PinFile}) is read once, when the gateway creates the policy at start: the
- * file named by the system property {@value #FILE_PROPERTY}, else by the environment variable
- * {@value #FILE_ENV}, else {@value #DEFAULT_FILE} in the directory the plugin jar is in (the
- * gateway's plugins directory). A missing or bad file makes the constructor throw: the gateway then
- * refuses the plugin, saying why. Edit the file, then restart the gateway.
+ * <p>The pins come from the plugin's section of the gateway's configuration, {@code [Plugin.pinned-keys]}
+ * ({@link PinFile#from}), which the gateway hands to {@link #configure} when it starts: a missing
+ * section or a bad key stops the gateway with a message naming file, line and key. Settings are read
+ * once; edit the section and restart the gateway.
  *
- * <p>Thread-safe (immutable); decisions are two set look-ups.
+ * <p>Thread-safe (the pins are an immutable value published once); decisions are two set look-ups.
  */
-public final class PinnedKeysPolicy implements SessionPolicy {
-    /** The system property naming the pin file. */
-    public static final String FILE_PROPERTY = "postern.pinned-keys.file";
-    /** The environment variable naming the pin file. */
-    public static final String FILE_ENV = "POSTERN_PINNED_KEYS";
-    /** The pin file's name beside the plugin jar. */
-    public static final String DEFAULT_FILE = "pinned-keys.conf";
+public final class PinnedKeysPolicy implements SessionPolicy, Configurable {
+    private volatile PinFile pins = new PinFile(Set.of(), Set.of());
 
-    private final PinFile pins;
-
-    /**
-     * Created by the gateway (through {@link java.util.ServiceLoader}): reads the pin file.
-     *
-     * @throws UncheckedIOException     when the pin file cannot be read
-     * @throws IllegalArgumentException when it has a bad entry
-     */
-    public PinnedKeysPolicy() {
-        this(read(pinFile(System.getProperty(FILE_PROPERTY), System.getenv(), ownJarDirectory())));
-    }
+    /** Created by the gateway (through {@link java.util.ServiceLoader}); nothing is pinned until {@link #configure}. */
+    public PinnedKeysPolicy() {}
 
     /** @param pins the pin list and approvals to apply */
     public PinnedKeysPolicy(PinFile pins) {
@@ -55,44 +38,13 @@ public final class PinnedKeysPolicy implements SessionPolicy {
     }
 
     /**
-     * @param property the system property's value, or null
-     * @param env      the environment
-     * @param jarDir   the directory of the plugin jar, or null when not run from a jar
-     * @return where the pin file is
+     * Reads {@code Pin} and {@code Approve} from {@code [Plugin.pinned-keys]}.
+     *
+     * @throws io.postern.spi.PluginConfigException naming file, line and key when one is missing or bad
      */
-    static Path pinFile(String property, Map<String, String> env, Path jarDir) {
-        if (property != null && !property.isBlank()) {
-            return Path.of(property);
-        }
-        String fromEnv = env.get(FILE_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        if (jarDir == null) {
-            throw new IllegalStateException("no pin file: set -D" + FILE_PROPERTY + " or $" + FILE_ENV);
-        }
-        return jarDir.resolve(DEFAULT_FILE);
-    }
-
-    private static Path ownJarDirectory() {
-        var source = PinnedKeysPolicy.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return null;
-        }
-        try {
-            Path location = Path.of(source.getLocation().toURI());
-            return location.toString().endsWith(".jar") ? location.getParent() : null;
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static PinFile read(Path file) {
-        try {
-            return PinFile.read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the pin file " + file + " (" + e + ")", e);
-        }
+    @Override
+    public void configure(PluginConfig config) {
+        pins = PinFile.from(config);
     }
 
     @Override
@@ -102,13 +54,14 @@ public final class PinnedKeysPolicy implements SessionPolicy {
 
     @Override
     public String description() {
-        return "Pinned identities may replace their key only with one approved in the pin file (else rejected); "
-                + "any other identity change resets as reset-on-identity-change does.";
+        return "Pinned identities may replace their key only with an approved one (else rejected); "
+                + "any other identity change resets as reset-on-identity-change does. Settings: [Plugin.pinned-keys] Pin, Approve.";
     }
 
     @Override
     public PolicyDecision onIdentityChange(IdentityChange change) {
-        if (pins.isPinned(change.incumbent()) && !pins.approves(change.incumbent(), change.newcomer())) {
+        PinFile p = pins;
+        if (p.isPinned(change.incumbent()) && !p.approves(change.incumbent(), change.newcomer())) {
             return PolicyDecision.REJECT;
         }
         return PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;

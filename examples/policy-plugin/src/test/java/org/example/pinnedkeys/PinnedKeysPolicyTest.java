@@ -6,27 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.spi.IdentityChange;
+import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginConfigException;
 import io.postern.spi.PolicyDecision;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class PinnedKeysPolicyTest {
     private static final PublicKey PINNED = key(1);
     private static final PublicKey APPROVED = key(2);
     private static final PublicKey STRANGER = key(3);
     private static final PublicKey UNPINNED = key(4);
-
-    @TempDir
-    Path dir;
 
     private static PublicKey key(int b) {
         byte[] k = new byte[32];
@@ -89,33 +82,37 @@ class PinnedKeysPolicyTest {
                 .hasMessage("pins.conf:1: expected 'OLD -> NEW'");
     }
 
-    @Test
-    void thePinFileIsFoundByPropertyThenEnvironmentThenBesideTheJar() {
-        Path jarDir = dir.resolve("plugins");
-        assertThat(PinnedKeysPolicy.pinFile("/etc/pins", Map.of(PinnedKeysPolicy.FILE_ENV, "/env/pins"), jarDir))
-                .isEqualTo(Path.of("/etc/pins"));
-        assertThat(PinnedKeysPolicy.pinFile(null, Map.of(PinnedKeysPolicy.FILE_ENV, "/env/pins"), jarDir))
-                .isEqualTo(Path.of("/env/pins"));
-        assertThat(PinnedKeysPolicy.pinFile(null, Map.of(), jarDir)).isEqualTo(jarDir.resolve("pinned-keys.conf"));
-        assertThatThrownBy(() -> PinnedKeysPolicy.pinFile(" ", Map.of(), null)).isInstanceOf(IllegalStateException.class);
+    private static PluginConfig section(String... lines) {
+        List<PluginConfig.Setting> settings = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String[] kv = lines[i].split("=", 2);
+            settings.add(new PluginConfig.Setting(kv[0].strip(), kv[1].strip(), 11 + i));
+        }
+        return PluginConfig.of("pinned-keys", "postern.conf", 10, settings);
     }
 
     @Test
-    void theNoArgumentConstructorReadsThePinFileAndFailsWhenItIsMissing() throws IOException {
-        Path file = Files.write(dir.resolve("pins.conf"), FILE);
-        String before = System.getProperty(PinnedKeysPolicy.FILE_PROPERTY);
-        try {
-            System.setProperty(PinnedKeysPolicy.FILE_PROPERTY, file.toString());
-            assertThat(new PinnedKeysPolicy().onIdentityChange(change(PINNED, STRANGER))).isEqualTo(PolicyDecision.REJECT);
-            System.setProperty(PinnedKeysPolicy.FILE_PROPERTY, dir.resolve("missing.conf").toString());
-            assertThatThrownBy(PinnedKeysPolicy::new).isInstanceOf(UncheckedIOException.class)
-                    .hasMessageContaining("cannot read the pin file " + dir.resolve("missing.conf"));
-        } finally {
-            if (before == null) {
-                System.clearProperty(PinnedKeysPolicy.FILE_PROPERTY);
-            } else {
-                System.setProperty(PinnedKeysPolicy.FILE_PROPERTY, before);
-            }
-        }
+    void theGatewayConfiguresItFromItsSection() {
+        PinnedKeysPolicy configured = new PinnedKeysPolicy();
+        configured.configure(section("Pin = " + PINNED.toBase64() + ", " + UNPINNED.toBase64(),
+                "Approve = " + PINNED.toBase64() + " -> " + APPROVED.toBase64()));
+        assertThat(configured.onIdentityChange(change(PINNED, APPROVED))).isEqualTo(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
+        assertThat(configured.onIdentityChange(change(PINNED, STRANGER))).isEqualTo(PolicyDecision.REJECT);
+        assertThat(configured.onIdentityChange(change(UNPINNED, STRANGER))).isEqualTo(PolicyDecision.REJECT);
+        assertThat(configured.onIdentityChange(change(APPROVED, STRANGER))).isEqualTo(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);
+    }
+
+    @Test
+    void badSettingsNameFileLineAndKey() {
+        PinnedKeysPolicy p = new PinnedKeysPolicy();
+        assertThatThrownBy(() -> p.configure(section()))
+                .isInstanceOf(PluginConfigException.class)
+                .hasMessageStartingWith("postern.conf: [Plugin.pinned-keys] Pin: is required");
+        assertThatThrownBy(() -> p.configure(section("Pin = " + PINNED.toBase64(), "Pin = not-a-key")))
+                .hasMessageStartingWith("postern.conf:12: [Plugin.pinned-keys] Pin: 'not-a-key': ");
+        assertThatThrownBy(() -> p.configure(section("Pin = " + PINNED.toBase64(), "Approve = " + PINNED.toBase64())))
+                .hasMessage("postern.conf:12: [Plugin.pinned-keys] Approve: '" + PINNED.toBase64() + "' is not 'OLD -> NEW'");
+        assertThatThrownBy(() -> p.configure(section("Pins = " + PINNED.toBase64())))
+                .hasMessage("postern.conf:11: [Plugin.pinned-keys] Pins: unknown key for plugin pinned-keys; known: Pin, Approve");
     }
 }

@@ -46,6 +46,7 @@ public final class EngineMetrics {
     private final PolicyDecisionCounts decisions;
     private final LongSupplier transportErrors;
     private final PacketHandler handler;
+    private final java.util.function.Supplier<Map<String, Long>> transports;
 
     /**
      * @param engine          the engine to read
@@ -56,11 +57,23 @@ public final class EngineMetrics {
      */
     public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions,
                          LongSupplier transportErrors, PacketHandler handler) {
+        this(engine, policy, decisions, transportErrors, handler, Map::of);
+    }
+
+    /**
+     * As above, plus {@code transports}: every transport's own counters, {@code NAME_COUNTER} (e.g.
+     * {@code tcp_closed_oversize}), reported as {@code postern_transport_events_total{transport_event=...}},
+     * and those ending in {@code connections_open} as the gauge {@code postern_transport_connections_open}.
+     */
+    public EngineMetrics(SessionEngine engine, String policy, PolicyDecisionCounts decisions,
+                         LongSupplier transportErrors, PacketHandler handler,
+                         java.util.function.Supplier<Map<String, Long>> transports) {
         this.engine = engine;
         this.policy = policy;
         this.decisions = decisions;
         this.transportErrors = transportErrors;
         this.handler = handler;
+        this.transports = transports;
     }
 
     /** @return every metric in the Prometheus text format */
@@ -108,6 +121,7 @@ public final class EngineMetrics {
                 + "response accepted; responder: response sent to key confirmation (first transport packet).");
         latency(t, "initiator", engine.handshakeLatency());
         latency(t, "responder", engine.confirmationLatency());
+        transportEvents(t);
         return t.toString();
     }
 
@@ -120,6 +134,23 @@ public final class EngineMetrics {
                 ip.echoReplies());
         counter(t, "postern_ip_forwarded_packets_total", "Packets the ip handler forwarded to another peer.",
                 ip.forwarded());
+    }
+
+    private void transportEvents(PrometheusText t) {
+        Map<String, Long> all = new java.util.TreeMap<>(transports.get());
+        all.entrySet().removeIf(e -> e.getKey().endsWith("connections_open"));
+        if (!all.isEmpty()) {
+            t.family("postern_transport_events_total", "counter",
+                    "Transports' own events (connections accepted, closed by reason, frames dropped...), as TRANSPORT_EVENT.");
+            all.forEach((k, v) -> t.sample("postern_transport_events_total", v, "transport_event", k));
+        }
+        Map<String, Long> open = new java.util.TreeMap<>(transports.get());
+        open.entrySet().removeIf(e -> !e.getKey().endsWith("connections_open"));
+        if (!open.isEmpty()) {
+            t.family("postern_transport_connections_open", "gauge", "Connections a connection-oriented transport holds now.");
+            open.forEach((k, v) -> t.sample("postern_transport_connections_open", v, "transport",
+                    k.substring(0, Math.max(0, k.length() - "_connections_open".length()))));
+        }
     }
 
     private static void counter(PrometheusText t, String name, String help, long value) {

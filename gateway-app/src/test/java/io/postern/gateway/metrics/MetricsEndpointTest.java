@@ -13,14 +13,20 @@ public class MetricsEndpointTest {
 
     /** GET or POST over HTTP with the JDK's URLConnection (java.net.http is not read by the module under test). */
     public static Response http(String method, int port) throws java.io.IOException {
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics")
+        return http(method, port, MetricsServer.PATH);
+    }
+
+    /** As {@link #http(String, int)} on {@code path}; the body of an error response too. */
+    public static Response http(String method, int port, String path) throws java.io.IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + path)
                 .toURL().openConnection();
         c.setRequestMethod(method);
         c.setConnectTimeout(15_000);
         c.setReadTimeout(15_000);
         try {
             int code = c.getResponseCode();
-            String body = code == 200 ? new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+            java.io.InputStream in = code < 400 ? c.getInputStream() : c.getErrorStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return new Response(code, c.getContentType(), body);
         } finally {
             c.disconnect();
@@ -41,6 +47,28 @@ public class MetricsEndpointTest {
         }
         assertThatThrownBy(() -> MetricsServer.start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), () -> ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a loopback address");
+        assertThatThrownBy(() -> MetricsServer.start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), false,
+                () -> "", () -> MetricsServer.ProbeStatus.OK, () -> MetricsServer.ProbeStatus.OK))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--metrics-listen");
+    }
+
+    @Test
+    void probesAnswer200OrThe503Reason() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<MetricsServer.ProbeStatus> ready =
+                new java.util.concurrent.atomic.AtomicReference<>(MetricsServer.ProbeStatus.OK);
+        // any address: allowed because asked explicitly (the wildcard is reachable on 127.0.0.1 too)
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0), true,
+                () -> "", () -> MetricsServer.ProbeStatus.OK, ready::get)) {
+            int port = server.address().getPort();
+            assertThat(http("GET", port, MetricsServer.HEALTHZ)).isEqualTo(new Response(200, "text/plain; charset=utf-8", "ok\n"));
+            assertThat(http("GET", port, MetricsServer.READYZ).statusCode()).isEqualTo(200);
+            ready.set(MetricsServer.ProbeStatus.failing("draining"));
+            assertThat(http("GET", port, MetricsServer.READYZ)).isEqualTo(new Response(503, "text/plain; charset=utf-8", "draining\n"));
+            assertThat(http("HEAD", port, MetricsServer.READYZ).statusCode()).isEqualTo(503);
+            assertThat(http("GET", port, MetricsServer.HEALTHZ).statusCode()).isEqualTo(200);
+            assertThat(http("GET", port, "/readyz/x").statusCode()).isEqualTo(404);
+            assertThat(http("GET", port, "/other").statusCode()).isEqualTo(404);
+        }
     }
 
     /** One raw HTTP/1.1 request with the given Host header (null: none); returns the status code. */

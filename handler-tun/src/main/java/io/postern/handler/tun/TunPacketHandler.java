@@ -49,6 +49,15 @@ public final class TunPacketHandler implements PacketHandler {
     static final int POLL_MILLIS = 200;
     /** The largest IP packet. */
     private static final int BUFFER_SIZE = 65_535;
+    /**
+     * The system property {@code postern userspace} sets to {@code true}: {@link #stop} keeps the
+     * interface open and the next {@link #start} with the same name in this process takes it over as
+     * it is (addresses, state and network namespace untouched), so the node can restart on a new
+     * private key or listen port while the interface, possibly moved to another namespace, stays.
+     */
+    public static final String RETAIN_PROPERTY = "postern.tun.retain";
+    /** Devices kept open by {@link #stop} under {@link #RETAIN_PROPERTY}, by name; the process's exit closes them. */
+    private static final Map<String, TunDevice> RETAINED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final AtomicLongArray drops = new AtomicLongArray(TunDropReason.values().length);
     private final AtomicLongArray lastLogNanos = new AtomicLongArray(TunDropReason.values().length);
@@ -92,17 +101,20 @@ public final class TunPacketHandler implements PacketHandler {
         String name = context.interfaceName();
         int mtu = context.mtu() > 0 ? context.mtu() : DEFAULT_MTU;
         int queues = Math.min(Runtime.getRuntime().availableProcessors(), MAX_QUEUES);
-        TunDevice dev = TunDevice.open(name, queues);
-        try {
-            InterfaceCommands.configure(name, mtu, context.interfacePrefixes());
-        } catch (RuntimeException e) {
-            if (dev.persistent()) {
-                InterfaceCommands.removeAddresses(name, context.interfacePrefixes());
+        TunDevice retained = retain() ? RETAINED.remove(name) : null;
+        TunDevice dev = retained != null ? retained : TunDevice.open(name, queues);
+        if (retained == null) {
+            try {
+                InterfaceCommands.configure(name, mtu, context.interfacePrefixes());
+            } catch (RuntimeException e) {
+                if (dev.persistent()) {
+                    InterfaceCommands.removeAddresses(name, context.interfacePrefixes());
+                }
+                dev.close();
+                throw e;
             }
-            dev.close();
-            throw e;
         }
-        addedToPersistent = dev.persistent() ? List.copyOf(context.interfacePrefixes()) : List.of();
+        addedToPersistent = dev.persistent() && retained == null ? List.copyOf(context.interfacePrefixes()) : List.of();
         device = dev;
         running = true;
         for (int q = 0; q < dev.queues(); q++) {
@@ -251,13 +263,22 @@ public final class TunPacketHandler implements PacketHandler {
         while (writing.get() > 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        device = null;
+        if (retain()) {
+            RETAINED.put(dev.name(), dev); // kept for the next start: see RETAIN_PROPERTY
+            LOG.info("tun interface kept open for the next start name={}", dev.name());
+            return;
+        }
         if (dev.persistent()) {
             InterfaceCommands.removeAddresses(dev.name(), addedToPersistent);
         }
-        device = null;
         dev.close();
         LOG.info("tun interface closed name={} packetsToPeers={} packetsFromPeers={} drops={}", dev.name(),
                 toPeers.sum(), fromPeers.sum(), dropSummary());
+    }
+
+    private static boolean retain() {
+        return Boolean.getBoolean(RETAIN_PROPERTY);
     }
 
     private Map<TunDropReason, Long> dropSummary() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class TunLoopbackTest {
     private static final int CLONE_NEWNET = 0x40000000;
-    private static final PublicKey PEER = PublicKey.of(new byte[32]);
+    static final PublicKey PEER = PublicKey.of(new byte[32]);
     private static final int WARM_UP = 32_000; // multiples of BURST
     /** Measured rounds: JIT recompilation can allocate in one round, a per-packet allocation shows in every one. */
     private static final int ROUNDS = 5;
@@ -35,7 +35,7 @@ class TunLoopbackTest {
     private static final int BURST = 32;
 
     /** Routes 198.19.0.2 to {@link #PEER}, admits it as a source, and counts what the handler sends. */
-    private static final class Context implements HandlerContext {
+    static final class Context implements HandlerContext {
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger wrong = new AtomicInteger();
 
@@ -170,7 +170,7 @@ class TunLoopbackTest {
     }
 
     /** Writes {@code n} echo requests in bursts, waiting (bounded) for the replies of each burst. */
-    private static void exchange(TunPacketHandler handler, Context ctx, byte[] ping, int n) {
+    static void exchange(TunPacketHandler handler, Context ctx, byte[] ping, int n) {
         for (int i = 0; i < n; i += BURST) {
             int target = ctx.sent.get() + BURST;
             for (int j = 0; j < BURST; j++) {

@@ -21,11 +21,11 @@ final class ModuleDescriptorRules {
     /** The implementation modules (everything between api and the gateway). */
     static final Set<String> IMPLEMENTATIONS = Set.of("io.postern.crypto", "io.postern.policy", "io.postern.engine",
             "io.postern.transport.udp", "io.postern.handler.tun",
-            "io.postern.transport.udplinux");
+            "io.postern.transport.udplinux", "io.postern.transport.tcp");
     /** Implementation modules that are reached only as services and so export nothing. */
     static final Set<String> SERVICE_ONLY = Set.of("io.postern.crypto", "io.postern.policy",
             "io.postern.transport.udp", "io.postern.handler.tun",
-            "io.postern.transport.udplinux");
+            "io.postern.transport.udplinux", "io.postern.transport.tcp");
     /** The packages of the contract. */
     static final Set<String> API_PACKAGES = Set.of("io.postern.key", "io.postern.net", "io.postern.wire",
             "io.postern.event", "io.postern.spi", "io.postern.spi.crypto");

@@ -29,6 +29,7 @@ final class ModuleOutputs {
         m.put("transport-udp", "io.postern.transport.udp");
         m.put("transport-udp-linux", "io.postern.transport.udplinux");
         m.put("handler-tun", "io.postern.handler.tun");
+        m.put("transport-tcp", "io.postern.transport.tcp");
         m.put("gateway-app", "io.postern.gateway");
         PRODUCTION_MODULES = Collections.unmodifiableMap(m);
     }

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command with a bounded time and returns its exit code and output. */
-final class Command {
+public final class Command {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
 
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
-        Result orThrow() {
+    /** A finished command: its exit code and output. */
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        /** @return this, or throws with the output when the exit code is not 0 */
+        public Result orThrow() {
             if (exitCode != 0) {
                 throw new IllegalStateException("command failed (exit " + exitCode + "): " + String.join(" ", command)
                         + "\nstdout: " + stdout + "\nstderr: " + stderr);

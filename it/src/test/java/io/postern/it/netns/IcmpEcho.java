@@ -4,10 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Builds and reads IPv4 ICMP echo packets for the tests that speak IP through a tunnel. */
-final class IcmpEcho {
+public final class IcmpEcho {
     private IcmpEcho() {}
 
-    static byte[] request(String src, String dst, int id, int seq, byte[] data) {
+    public static byte[] request(String src, String dst, int id, int seq, byte[] data) {
         byte[] p = new byte[28 + data.length];
         p[0] = 0x45;
         p[2] = (byte) (p.length >> 8);
@@ -32,7 +32,7 @@ final class IcmpEcho {
     }
 
     /** @return whether {@code p} is an echo reply from {@code src} with this id and sequence */
-    static boolean isReply(byte[] p, String src, int id, int seq) {
+    public static boolean isReply(byte[] p, String src, int id, int seq) {
         if (p.length < 28 || (p[0] & 0xf0) != 0x40 || p[9] != 1) {
             return false;
         }

@@ -247,7 +247,7 @@ class TunGatewayIT {
         return false;
     }
 
-    private static void awaitPort(NetnsLab lab, String ns, int port) throws InterruptedException {
+    static void awaitPort(NetnsLab lab, String ns, int port) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (lab.exec(ns, "sh", "-c", "ss -ltn | grep -q ':" + port + " '").exitCode() == 0) {
                 return;

@@ -26,6 +26,11 @@ final class CapturingHandler implements PacketHandler {
         payloads.add(Arrays.copyOfRange(buffer, offset, offset + length));
     }
 
+    /** @return every payload received so far, oldest first */
+    List<byte[]> payloads() {
+        return List.copyOf(payloads);
+    }
+
     /**
      * @return whether a payload equal to {@code sent} followed only by WireGuard's zero padding
      *         (to a multiple of 16) was received

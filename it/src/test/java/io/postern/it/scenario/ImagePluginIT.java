@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +76,10 @@ class ImagePluginIT {
     }
 
     private Path config(PrivateKey gatewayKey, int port, String policy) throws IOException {
+        return config(gatewayKey, port, policy, "");
+    }
+
+    private Path config(PrivateKey gatewayKey, int port, String policy, String more) throws IOException {
         return Files.writeString(dir.resolve("postern.conf"), """
                 [Interface]
                 PrivateKey = %s
@@ -85,7 +88,7 @@ class ImagePluginIT {
                 SessionPolicy = %s
                 Admission = open
                 Handler = echo
-                """.formatted(gatewayKey.toBase64(), port, policy));
+                """.formatted(gatewayKey.toBase64(), port, policy) + more);
     }
 
     private ImageProcess startGateway(Path config, String logName) {
@@ -115,15 +118,18 @@ class ImagePluginIT {
         PublicKey otherPinnedPublic = publicKeyOf(otherPinned);
 
         Files.copy(examplePluginJar(), plugins.resolve("pinned-keys.jar"));
-        Files.write(plugins.resolve("pinned-keys.conf"), List.of(
-                "pin " + pinnedPublic.toBase64(),
-                "pin " + otherPinnedPublic.toBase64(),
-                pinnedPublic.toBase64() + " -> " + approvedPublic.toBase64()));
+        String section = """
+
+                [Plugin.pinned-keys]
+                Pin = %s, %s
+                Approve = %s -> %s
+                """.formatted(pinnedPublic.toBase64(), otherPinnedPublic.toBase64(), pinnedPublic.toBase64(),
+                approvedPublic.toBase64());
         Path unused = Files.writeString(plugins.resolve("broken-unused.jar"), "not a jar");
         int port = freeLoopbackPort();
         Endpoint gateway = Endpoint.of(Nodes.LOOPBACK, port);
 
-        try (ImageProcess process = startGateway(config(gatewayKey, port, "pinned-keys"), "gateway.log")) {
+        try (ImageProcess process = startGateway(config(gatewayKey, port, "pinned-keys", section), "gateway.log")) {
             process.awaitLog("listening on:", START_BOUND);
             String log = process.log();
             assertThat(log).contains("policy: pinned-keys")
@@ -177,15 +183,24 @@ class ImagePluginIT {
         Path jar = PluginJars.build(plugins.resolve("empty.jar"), Map.of(
                 "module-info.java", "module com.example.empty { requires io.postern.api; exports e; }",
                 "e/Nothing.java", "package e; public class Nothing {}"));
-        assertRefused(jar, "module com.example.empty provides no io.postern.spi.SessionPolicy or io.postern.spi.PacketHandler");
+        assertRefused(jar, "module com.example.empty provides no io.postern.spi.SessionPolicy, io.postern.spi.PacketHandler"
+                + " or io.postern.spi.TransportProvider");
     }
 
     @Test
-    void aPolicyWhoseConstructorThrowsIsRefused() throws Exception {
-        // the real example plugin, installed without its pin file
-        Path jar = Files.copy(examplePluginJar(), plugins.resolve("pinned-keys.jar"));
-        assertRefused(jar, "Provider org.example.pinnedkeys.PinnedKeysPolicy could not be instantiated; caused by "
-                + "java.io.UncheckedIOException: cannot read the pin file " + plugins.resolve("pinned-keys.conf"));
+    void pluginSettingErrorsNameFileLineAndKey() throws Exception {
+        // the real example plugin, selected without its section, then with a bad key in it
+        Files.copy(examplePluginJar(), plugins.resolve("pinned-keys.jar"));
+        Path config = config(Nodes.freshKey(), freeLoopbackPort(), "pinned-keys");
+        try (ImageProcess process = startGateway(config, "unconfigured.log")) {
+            assertThat(process.awaitExit(START_BOUND)).isEqualTo(FAILED);
+            assertThat(process.log()).contains(config + ": [Plugin.pinned-keys] Pin: is required").doesNotContain("listening on:");
+        }
+        config = config(Nodes.freshKey(), freeLoopbackPort(), "pinned-keys", "[Plugin.pinned-keys]\nPin = not-a-key\n");
+        try (ImageProcess process = startGateway(config, "misconfigured.log")) {
+            assertThat(process.awaitExit(START_BOUND)).isEqualTo(FAILED);
+            assertThat(process.log()).contains(config + ":9: [Plugin.pinned-keys] Pin: 'not-a-key': ").doesNotContain("listening on:");
+        }
     }
 
     @Test

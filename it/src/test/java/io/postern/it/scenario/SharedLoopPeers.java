@@ -97,8 +97,15 @@ final class SharedLoopPeers implements AutoCloseable {
     private final List<Peer> peers = new ArrayList<>();
     private final Thread receiveThread;
     private final ScheduledExecutorService ticker;
+    private final java.net.InetAddress local;
 
     SharedLoopPeers(PublicKey gatewayKey, Endpoint gateway, int count) {
+        this(gatewayKey, gateway, count, Nodes.LOOPBACK);
+    }
+
+    /** As {@link #SharedLoopPeers(PublicKey, Endpoint, int)}, the peers' sockets bound to {@code local}. */
+    SharedLoopPeers(PublicKey gatewayKey, Endpoint gateway, int count, java.net.InetAddress local) {
+        this.local = local;
         this.crypto = plugin(CryptoProvider.class, "bouncycastle");
         this.handshakes = plugin(HandshakeProtocolFactory.class, "noise-ikpsk2");
         this.gatewayKey = gatewayKey;
@@ -199,9 +206,9 @@ final class SharedLoopPeers implements AutoCloseable {
 
     private Peer newPeer() throws IOException {
         DatagramChannel ch = DatagramChannel.open();
-        ch.bind(new InetSocketAddress(Nodes.LOOPBACK, 0));
+        ch.bind(new InetSocketAddress(this.local, 0));
         ch.configureBlocking(false);
-        Endpoint local = Endpoint.of(Nodes.LOOPBACK, ((InetSocketAddress) ch.getLocalAddress()).getPort());
+        Endpoint local = Endpoint.of(this.local, ((InetSocketAddress) ch.getLocalAddress()).getPort());
         CapturingHandler handler = new CapturingHandler();
         SessionPolicy keepBoth = new SessionPolicy() {
             @Override

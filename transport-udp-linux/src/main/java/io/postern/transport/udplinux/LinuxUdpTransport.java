@@ -328,6 +328,12 @@ final class LinuxUdpTransport implements Transport {
         return errors.sum();
     }
 
+    @Override
+    public boolean receiving() {
+        Thread t = rxThread;
+        return !closed.get() && t != null && t.isAlive();
+    }
+
     /** @return datagrams dropped because they were larger than a receive slot */
     long truncated() {
         return truncated.sum();

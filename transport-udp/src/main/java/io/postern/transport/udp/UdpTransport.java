@@ -177,6 +177,12 @@ final class UdpTransport implements Transport {
     }
 
     @Override
+    public boolean receiving() {
+        Thread thread = rxThread;
+        return !closed.get() && thread != null && thread.isAlive();
+    }
+
+    @Override
     public long errors() {
         return errors.total(0);
     }

@@ -76,6 +76,29 @@ class UdpTransportTest {
         assertThat(back.source()).isEqualTo(b.localEndpoint());
     }
 
+    /** What a liveness probe reads: the receive thread runs from start to close, and a dead one shows. */
+    @Test
+    void receivingWhileTheReceiveThreadRuns() throws Exception {
+        UdpTransport t = bind("127.0.0.1");
+        UdpTransport sender = bind("127.0.0.1");
+        assertThat(t.receiving()).as("not started").isFalse();
+        java.util.concurrent.CountDownLatch hit = new java.util.concurrent.CountDownLatch(1);
+        t.start((source, buffer, offset, length) -> {
+            hit.countDown();
+            throw new StackOverflowError("an Error the loop rethrows: the thread ends");
+        });
+        assertThat(t.receiving()).isTrue();
+        assertThat(sender.send(t.localEndpoint(), bytes("x"), 0, 1)).isTrue();
+        assertThat(hit.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(t.awaitReceiveThreadEnd(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(t.receiving()).as("receive thread died").isFalse();
+
+        UdpTransport closed = bind("127.0.0.1");
+        closed.start(new Capture());
+        closed.close();
+        assertThat(closed.receiving()).as("closed").isFalse();
+    }
+
     @Test
     void ipv6LoopbackRoundTrip() throws Exception {
         UdpTransport a = bind("::1");

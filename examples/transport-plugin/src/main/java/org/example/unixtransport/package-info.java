@@ -1,0 +1,2 @@
+/** The {@code unix} transport: length-framed datagrams over a UNIX domain socket. */
+package org.example.unixtransport;

@@ -1,0 +1,2 @@
+/** The {@code tcp} transport: length-framed datagrams over TCP connections, accepted and dialled. */
+package io.postern.transport.tcp;
