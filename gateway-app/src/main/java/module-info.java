@@ -18,6 +18,8 @@ module io.postern.gateway {
     requires io.postern.engine;
     requires org.slf4j;
     requires info.picocli;
+    // QR codes of client configs (postern peer add --qr); an automatic module, with a moditect descriptor in the image
+    requires com.google.zxing;
     requires com.google.guice;
     requires jakarta.inject;
     // Guice is an automatic module and cannot declare that it needs Guava; Guava is an explicit

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +24,23 @@ final class FirstRunConfig {
     /** rw------- */
     static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
+    /**
+     * The plugins the generated file names, by configuration key, in the file's order: the one source
+     * for the file and for {@code postern policies}' marks (which says where the file departs from the
+     * defaults: open admission, so that a first client gets in without editing anything).
+     */
+    static final Map<String, String> PLUGINS = plugins();
+
     private FirstRunConfig() {}
+
+    private static Map<String, String> plugins() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Admission", "open");
+        m.put("Handler", NodeConfig.DEFAULT_HANDLER);
+        m.put("SessionPolicy", NodeConfig.DEFAULT_SESSION_POLICY);
+        m.put("CryptoProvider", NodeConfig.DEFAULT_CRYPTO_PROVIDER);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /**
      * Writes a fresh configuration to {@code file} unless it exists (creating its directory).
@@ -44,12 +62,12 @@ final class FirstRunConfig {
                 PrivateKey = %s
                 ListenPort = %d
                 # Any key that completes the handshake gets in; use 'allowlist' and [Peer] sections to restrict.
-                Admission = open
-                Handler = echo
-                SessionPolicy = reset-on-identity-change
+                Admission = %s
+                Handler = %s
+                SessionPolicy = %s
                 CryptoProvider = %s
                 """.formatted(identity.publicKey().toBase64(), identity.privateKey().toBase64(), NodeConfig.DEFAULT_PORT,
-                NodeConfig.DEFAULT_CRYPTO_PROVIDER);
+                PLUGINS.get("Admission"), PLUGINS.get("Handler"), PLUGINS.get("SessionPolicy"), PLUGINS.get("CryptoProvider"));
         identity.privateKey().destroy();
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));

@@ -15,6 +15,7 @@ import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -52,10 +53,19 @@ final class GatewayAdmin implements UapiDevice {
     private final Map<PublicKey, String> names = new HashMap<>();
     private final io.postern.spi.PacketHandler handler;
     /** Guarded by this. */
-    private final Map<PublicKey, PeerConfig> configured = new HashMap<>();
+    private final Map<PublicKey, PeerConfig> configured = new java.util.LinkedHashMap<>();
+    /** SaveConfig = true: where changes are written back, else null. */
+    private final ConfigWriteBack writeBack;
 
     GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused,
                  Map<PublicKey, String> names) {
+        this(node, config, decisions, events, refused, names, null);
+    }
+
+    /** @param writeBack SaveConfig = true: the file each {@code set} is written back to; null: none */
+    GatewayAdmin(PosternNode node, NodeConfig config, PolicyDecisionLog decisions, EventLog events, RefusedKeys refused,
+                 Map<PublicKey, String> names, ConfigWriteBack writeBack) {
+        this.writeBack = writeBack;
         this.names.putAll(names);
         this.refused = refused;
         this.handler = node.packetHandler();
@@ -265,6 +275,15 @@ final class GatewayAdmin implements UapiDevice {
         });
         LOG.info("config changed source=uapi added={} removed={} updated={} unchanged={}", added, removedCount, updated,
                 unchanged);
+        if (writeBack != null && added + removedCount + updated + newNames.size() > 0) {
+            try {
+                writeBack.save(configured.values(), names);
+                LOG.info("config saved file={} peers={} (SaveConfig = true)", writeBack.file(), configured.size());
+            } catch (IOException | RuntimeException e) {
+                // the change stands (it is running); the file keeps its previous content
+                LOG.warn("SaveConfig = true: could not write {}: {}", writeBack.file(), e.toString());
+            }
+        }
     }
 
     private void checkInterface(UapiSet request) throws UapiException {
@@ -278,7 +297,9 @@ final class GatewayAdmin implements UapiDevice {
                         + "(PrivateKey in its configuration file)");
             }
         }
-        if (request.listenPort() != null && request.listenPort() != local.port()) {
+        // 0 asks for any port, and the current one is one: wg setconf/syncconf send listen_port=0 for every file
+        // without ListenPort (wireguard-tools' config.c sets it on each whole-file read), e.g. a wg-quick strip output
+        if (request.listenPort() != null && request.listenPort() != 0 && request.listenPort() != local.port()) {
             throw new UapiException(UapiException.EINVAL, "listen_port " + request.listenPort() + ": the gateway listens on "
                     + local.port() + " and changes port only with a restart (ListenPort in its configuration file)");
         }

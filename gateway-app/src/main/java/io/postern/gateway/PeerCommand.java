@@ -96,6 +96,9 @@ final class PeerCommand implements Callable<Integer> {
                 description = "The client's PersistentKeepalive (0: none; default ${DEFAULT-VALUE}).")
         int keepalive;
 
+        @Option(names = "--qr", description = "Also print the client configuration as a QR code (for the WireGuard mobile apps).")
+        boolean qr;
+
         @Override
         public Integer call() throws IOException {
             if (!name.matches(NAME)) {
@@ -132,7 +135,9 @@ final class PeerCommand implements Callable<Integer> {
                     + (psk ? "PresharedKey = " + base64(presharedKey.toBytes()) + "\n" : "")
                     + "AllowedIPs = " + AddressText.of(address) + "/32\n";
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            replace(file, text + (text.endsWith("\n") ? "" : "\n") + block);
+            if (!text.contains("PublicKey = " + key.toBase64() + "\n")) { // a SaveConfig = true gateway wrote it already
+                replace(file, text + (text.endsWith("\n") ? "" : "\n") + block);
+            }
 
             PublicKey gatewayKey = x25519.publicKey(config.privateKey());
             config.privateKey().destroy();
@@ -153,6 +158,9 @@ final class PeerCommand implements Callable<Integer> {
                 client.append("PersistentKeepalive = ").append(keepalive).append('\n');
             }
             peer.parent.out.print(client);
+            if (qr) {
+                peer.parent.out.print("\n" + TerminalQrCode.render(client.toString()));
+            }
             peer.parent.out.flush();
             if (!running) {
                 org.slf4j.LoggerFactory.getLogger(PeerCommand.class).warn("no running gateway: {} added to {} only "

@@ -18,10 +18,8 @@ final class PoliciesCommand implements Callable<Integer> {
             "CryptoProvider", NodeConfig.DEFAULT_CRYPTO_PROVIDER,
             "Handshake", NodeConfig.DEFAULT_HANDSHAKE,
             "Transport", NodeConfig.DEFAULT_TRANSPORT);
-    /** Where the generated first-run configuration or a rule departs from the default, said beside it. */
-    private static final Map<String, String> DEFAULT_NOTES = Map.of(
-            "Handler", " without Address",
-            "Admission", "; the first-run config uses open");
+    /** Where a rule qualifies the default, said beside it. */
+    private static final Map<String, String> DEFAULT_NOTES = Map.of("Handler", " without Address");
 
     @ParentCommand
     PosternCommand parent;
@@ -55,9 +53,20 @@ final class PoliciesCommand implements Callable<Integer> {
         }
         int width = plugins.names().stream().mapToInt(String::length).max().orElse(0);
         for (Map.Entry<String, T> e : plugins.all().entrySet()) {
-            String mark = e.getKey().equals(DEFAULTS.get(plugins.kind())) ? " (default" + DEFAULT_NOTES.getOrDefault(plugins.kind(), "") + ")"
-                    : plugins.kind().equals("Handler") && e.getKey().equals("ip") ? " (default when Address is set)" : "";
-            parent.out.printf("  %-" + width + "s  %s%s%n", e.getKey(), plugins.describe(e.getValue()), mark);
+            parent.out.printf("  %-" + width + "s  %s%s%n", e.getKey(), plugins.describe(e.getValue()), mark(plugins.kind(), e.getKey()));
         }
+    }
+
+    /** @return what is said beside plugin {@code name} of {@code kind}: whether it is the default, or the first-run config's choice */
+    static String mark(String kind, String name) {
+        String firstRun = FirstRunConfig.PLUGINS.get(kind);
+        if (name.equals(DEFAULTS.get(kind))) {
+            return " (default" + DEFAULT_NOTES.getOrDefault(kind, "")
+                    + (firstRun != null && !firstRun.equals(name) ? "; the first-run config uses " + firstRun : "") + ")";
+        }
+        if (name.equals(firstRun)) {
+            return " (the first-run config's choice)";
+        }
+        return kind.equals("Handler") && name.equals("ip") ? " (default when Address is set)" : "";
     }
 }

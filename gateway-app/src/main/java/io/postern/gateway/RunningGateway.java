@@ -99,6 +99,13 @@ public final class RunningGateway implements AutoCloseable {
     static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
                                 java.util.Map<io.postern.key.PublicKey, String> names,
                                 InetSocketAddress metricsAnyAddress) throws IOException {
+        return start(config, registry, dataDir, uapiSocket, names, metricsAnyAddress, null);
+    }
+
+    /** @param saveTo SaveConfig = true: the configuration file changes are written back to; null: none */
+    static RunningGateway start(NodeConfig config, PluginRegistry registry, Path dataDir, Path uapiSocket,
+                                java.util.Map<io.postern.key.PublicKey, String> names,
+                                InetSocketAddress metricsAnyAddress, Path saveTo) throws IOException {
         EventLog events = new EventLog();
         PolicyDecisionLog decisions = new PolicyDecisionLog();
         PolicyDecisionCounts decisionCounts = new PolicyDecisionCounts();
@@ -109,7 +116,8 @@ public final class RunningGateway implements AutoCloseable {
         UapiServer admin = null;
         UapiServer uapi = null;
         try {
-            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused, names);
+            GatewayAdmin handler = new GatewayAdmin(node, config, decisions, events, refused, names,
+                    saveTo == null ? null : new ConfigWriteBack(saveTo));
             Path adminSocket = adminSocketIn(dataDir);
             admin = UapiServer.open(adminSocket, handler);
             if (uapiSocket != null && !uapiSocket.toAbsolutePath().normalize().equals(adminSocket.toAbsolutePath().normalize())) {

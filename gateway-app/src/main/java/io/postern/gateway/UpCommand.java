@@ -121,6 +121,9 @@ final class UpCommand implements Callable<Integer> {
         ConfigWatcher.Reader reader = f -> WgQuickConfigParser.parse(f, privateKey == null ? null : readPrivateKey(privateKey));
         WgQuickConfigParser.Parsed parsed = WgQuickConfigParser.load(file, privateKey == null ? null : readPrivateKey(privateKey));
         parsed.notApplied().forEach(line -> LOG.warn("{}", line));
+        if (parsed.saveConfig()) {
+            LOG.info("SaveConfig = true: changes made with set, syncconf and peer add are written back to {} at each change", file);
+        }
         NodeConfig nodeConfig = parsed.config();
         int warmup = HandshakeWarmup.handshakes(parent.env);
         if (warmup < 0) {
@@ -150,7 +153,8 @@ final class UpCommand implements Callable<Integer> {
         RunningGateway gateway;
         try {
             gateway = RunningGateway.start(nodeConfig, registry, dataDir(), uapiSocket, parsed.names(),
-                    metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()));
+                    metricsListen == null ? null : new InetSocketAddress(metricsListen.ip(), metricsListen.port()),
+                    parsed.saveConfig() ? file : null);
         } catch (IOException e) {
             if (isPortInUse(e)) {
                 throw bindError(file, nodeConfig, e);

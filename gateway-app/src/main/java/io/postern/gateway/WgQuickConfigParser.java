@@ -39,8 +39,9 @@ import java.util.function.Function;
  * ({@code Address}, {@code AllowedIPs}) take comma-separated values and may repeat. Stricter than
  * wg-quick: an unknown section or key, a repeated single-valued key, a key without a value and a
  * duplicate peer are errors, so nothing is silently ignored. Every wg-quick {@code [Interface]} key is
- * accepted: {@code MTU} is used by the handlers that make an interface (see {@link NodeConfig#mtu()}); {@code DNS}, {@code Table}, {@code FwMark} and {@code SaveConfig} are read,
- * checked and reported once as not applied by Postern ({@link Parsed#notApplied()});
+ * accepted: {@code MTU} is used by the handlers that make an interface (see {@link NodeConfig#mtu()}); {@code DNS}, {@code Table} and {@code FwMark} are read,
+ * checked and reported once as not applied by Postern ({@link Parsed#notApplied()}); {@code SaveConfig = true}
+ * is applied ({@link ConfigWriteBack});
  * {@code PreUp/PostUp/PreDown/PostDown} are kept as {@link Hooks}, which {@code up} runs only with
  * {@code --allow-hooks} (on a hook line only {@code #} starts a comment: shell commands use ';').
  * {@code Handler} defaults to {@code ip} when {@code Address} is set (else {@code echo}).
@@ -83,6 +84,7 @@ final class WgQuickConfigParser {
     private record PendingPlugin(String name, int line, List<PluginConfig.Setting> settings) {}
     private final List<ConfigException> errors = new ArrayList<>();
     private final List<String> notApplied = new ArrayList<>();
+    private boolean saveConfig;
     private final Map<String, List<String>> hooks = new HashMap<>();
 
     /** wg-quick's hook keys, lower case, in the order wg-quick runs them. */
@@ -116,8 +118,10 @@ final class WgQuickConfigParser {
      * @param config     the node's configuration
      * @param notApplied one line per accepted wg-quick key that Postern does not act on ("file:line: Key: …")
      * @param hooks      the wg-quick hooks, for {@code up --allow-hooks}
+     * @param names      the peers' names, from their comments
+     * @param saveConfig {@code SaveConfig = true}: changes made while running are written back to the file
      */
-    record Parsed(NodeConfig config, List<String> notApplied, Hooks hooks, Map<PublicKey, String> names) {}
+    record Parsed(NodeConfig config, List<String> notApplied, Hooks hooks, Map<PublicKey, String> names, boolean saveConfig) {}
 
     /**
      * A peer's name as wg-easy, PiVPN and hand-written files keep it, in a comment: {@code # laptop} as the
@@ -223,7 +227,7 @@ final class WgQuickConfigParser {
                 names.put(p.publicKey, p.name);
             }
         }
-        return new Parsed(config, List.copyOf(parser.notApplied), parser.hooks(), names);
+        return new Parsed(config, List.copyOf(parser.notApplied), parser.hooks(), names, parser.saveConfig);
     }
 
     /**
@@ -477,7 +481,7 @@ final class WgQuickConfigParser {
                 if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                     throw new ConfigException(file, line, key, "'" + value + "' is neither true nor false");
                 }
-                notApplied(line, key, "Postern does not write its running peers back into this file on shutdown");
+                saveConfig = value.equalsIgnoreCase("true"); // applied: see ConfigWriteBack
             }
             case "preup", "postup", "predown", "postdown" -> hooks.computeIfAbsent(k, x -> new ArrayList<>()).add(value);
             default -> throw new ConfigException(file, line, key, "unknown key in [Interface]; known: PrivateKey, "

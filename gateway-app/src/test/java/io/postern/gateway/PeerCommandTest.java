@@ -100,4 +100,61 @@ class PeerCommandTest {
         assertThat(gateway.node().engine().peers()).hasSize(1);
         assertThat(cli("show").out()).doesNotContain("phone");
     }
+
+    @Test
+    void qrPrintsTheSameConfigAsAQrCodeThatDecodesBackToIt() throws Exception {
+        Path file = dir.resolve("gw.conf");
+        Files.writeString(file, """
+                [Interface]
+                PrivateKey = %s
+                Address = 10.0.0.1/24
+                """.formatted(OperateTest.key(1).toBase64()));
+
+        Result add = cli("peer", "add", "phone", "--qr", "--preshared-key", "--config", file.toString(), "--endpoint", "198.18.0.1:51820");
+        assertThat(add.code()).isZero();
+        int qrStart = add.out().indexOf("\n\n" + TerminalQrCode.COLOURS);
+        assertThat(qrStart).as("a QR code after the config").isPositive();
+        String config = add.out().substring(0, qrStart + 1);
+        assertThat(config).contains("[Interface]\nPrivateKey = ", "PresharedKey = ", "Endpoint = 198.18.0.1:51820\n");
+        assertThat(WgQuickConfigParser.parse("client.conf", config.lines().toList()).addresses())
+                .containsExactly(IpPrefix.parse("10.0.0.2/24"));
+
+        // read the terminal text back as pixels and let ZXing's own reader decode them
+        String printed = add.out().substring(qrStart + 2);
+        assertThat(decode(printed)).isEqualTo(config);
+        assertThat(cli("peer", "add", "tablet", "--config", file.toString(), "--endpoint", "198.18.0.1:51820").out())
+                .as("no QR code without --qr").doesNotContain(TerminalQrCode.COLOURS);
+    }
+
+    /** @return the text of the QR code drawn in {@code printed} (half blocks: two module rows a line, light = lit) */
+    static String decode(String printed) throws Exception {
+        java.util.List<String> lines = printed.lines().map(l -> l.replace(TerminalQrCode.COLOURS, "").replace(TerminalQrCode.RESET, ""))
+                .toList();
+        int width = lines.getFirst().length();
+        int height = lines.size() * 2;
+        int scale = 4;
+        int[] pixels = new int[width * scale * height * scale];
+        for (int row = 0; row < lines.size(); row++) {
+            String line = lines.get(row);
+            assertThat(line).hasSize(width);
+            for (int x = 0; x < width; x++) {
+                char c = line.charAt(x);
+                boolean upper = c == TerminalQrCode.BOTH_LIGHT || c == TerminalQrCode.UPPER_LIGHT;
+                boolean lower = c == TerminalQrCode.BOTH_LIGHT || c == TerminalQrCode.LOWER_LIGHT;
+                assertThat(upper || lower || c == TerminalQrCode.BOTH_DARK).as("a half-block character: '%s'", c).isTrue();
+                for (int half = 0; half < 2; half++) {
+                    int rgb = (half == 0 ? upper : lower) ? 0xFFFFFF : 0x000000;
+                    for (int dy = 0; dy < scale; dy++) {
+                        for (int dx = 0; dx < scale; dx++) {
+                            pixels[((row * 2 + half) * scale + dy) * width * scale + x * scale + dx] = rgb;
+                        }
+                    }
+                }
+            }
+        }
+        com.google.zxing.BinaryBitmap bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                new com.google.zxing.RGBLuminanceSource(width * scale, height * scale, pixels)));
+        return new com.google.zxing.qrcode.QRCodeReader().decode(bitmap,
+                Map.of(com.google.zxing.DecodeHintType.CHARACTER_SET, "UTF-8")).getText();
+    }
 }

@@ -186,6 +186,10 @@ class UapiGatewayTest {
         // what wg syncconf sends from a stripped file: the same private key and port are accepted
         assertThat(exchange(socket, "set=1\nprivate_key=" + "01".repeat(32) + "\nlisten_port=" + port + "\n\n", 1))
                 .isEqualTo("errno=0\n\n");
+        // and from a file without ListenPort wg sends listen_port=0 (any port): the current one stays
+        assertThat(exchange(socket, "set=1\nprivate_key=" + "01".repeat(32) + "\nlisten_port=0\nfwmark=0\n\n", 1))
+                .isEqualTo("errno=0\n\n");
+        assertThat(gateway.node().localEndpoint().port()).isEqualTo(port);
         // an unknown operation closes the connection without an answer, as in wireguard-go
         assertThat(exchange(socket, "frobnicate=1\n\n", 1)).isEmpty();
     }

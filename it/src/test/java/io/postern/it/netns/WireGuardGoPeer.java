@@ -38,10 +38,34 @@ public final class WireGuardGoPeer {
         return peer;
     }
 
-    private void up(String privateKeyBase64, String tunnelCidr, int listenPort) throws IOException, InterruptedException {
-        // -f: stay in the foreground so the lab owns the process and can kill it.
-        process = lab.start(ns, List.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1", "LOG_LEVEL=verbose"),
-                "wireguard-go", "-f", dev);
+    /**
+     * Starts wireguard-go in {@code ns} configured from a wg-quick file the way wg-quick does it:
+     * {@code wg setconf DEV <(wg-quick strip FILE)}, then {@code ip addr add} of each {@code Address}
+     * and the link up (routes: the addresses' own prefixes only).
+     */
+    public static WireGuardGoPeer startFromWgQuick(NetnsLab lab, String ns, String devSuffix, Path wgQuickFile)
+            throws IOException, InterruptedException {
+        WireGuardGoPeer peer = new WireGuardGoPeer(lab, ns, lab.name(devSuffix));
+        peer.process = lab.start(ns, List.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1", "LOG_LEVEL=verbose"),
+                "wireguard-go", "-f", peer.dev);
+        peer.awaitDevice();
+        Path stripped = lab.dir().resolve(peer.dev + "-" + System.nanoTime() + ".stripped");
+        Files.writeString(stripped, Command.run(List.of("wg-quick", "strip", wgQuickFile.toString())).orThrow().stdout());
+        Files.setPosixFilePermissions(stripped, PosixFilePermissions.fromString("rw-------"));
+        lab.exec(ns, "wg", "setconf", peer.dev, stripped.toString()).orThrow();
+        for (String line : Files.readAllLines(wgQuickFile)) {
+            String[] kv = line.split("=", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("Address")) {
+                for (String cidr : kv[1].split(",")) {
+                    lab.exec(ns, "ip", "addr", "add", cidr.strip(), "dev", peer.dev).orThrow();
+                }
+            }
+        }
+        lab.exec(ns, "ip", "link", "set", peer.dev, "up").orThrow();
+        return peer;
+    }
+
+    private void awaitDevice() throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (lab.exec(ns, "ip", "link", "show", dev).exitCode() != 0) {
             if (Instant.now().isAfter(deadline) || !process.isAlive()) {
@@ -49,6 +73,13 @@ public final class WireGuardGoPeer {
             }
             Thread.sleep(50);
         }
+    }
+
+    private void up(String privateKeyBase64, String tunnelCidr, int listenPort) throws IOException, InterruptedException {
+        // -f: stay in the foreground so the lab owns the process and can kill it.
+        process = lab.start(ns, List.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1", "LOG_LEVEL=verbose"),
+                "wireguard-go", "-f", dev);
+        awaitDevice();
         Path key = lab.dir().resolve(dev + "-" + System.nanoTime() + ".key");
         Files.writeString(key, privateKeyBase64 + "\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));

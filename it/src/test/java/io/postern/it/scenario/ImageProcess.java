@@ -53,10 +53,17 @@ final class ImageProcess implements AutoCloseable {
 
     /** Runs {@code bin/postern ARGS} with {@code stdin} as input and returns its stdout, within {@code within}. */
     static String run(String stdin, Duration within, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), stdin, within, args);
+    }
+
+    /** Runs {@code bin/postern ARGS} with extra environment {@code env}, {@code stdin} as input; returns its stdout. */
+    static String run(Map<String, String> env, String stdin, Duration within, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(image().resolve("bin/postern").toString());
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         try {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
