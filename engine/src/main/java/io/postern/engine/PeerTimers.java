@@ -88,7 +88,7 @@ final class PeerTimers {
         }
     }
 
-    /** A transport packet or an initiation was sent: it stands in for the passive keepalive. */
+    /** A transport packet, an initiation or a response was sent: it stands in for the passive keepalive. */
     void anyAuthenticatedPacketSent() {
         keepaliveDeadline = UNARMED;
     }

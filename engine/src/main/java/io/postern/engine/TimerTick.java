@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
  * here, one method each:
  * <ul>
  *   <li>retransmit an unanswered initiation every REKEY_TIMEOUT + jitter, give up after
- *       REKEY_ATTEMPT_TIME;</li>
+ *       MAX_TIMER_HANDSHAKES retransmissions (~REKEY_ATTEMPT_TIME);</li>
  *   <li>zero the keys REJECT_AFTER_TIME × 3 after the last handshake;</li>
- *   <li>start a new handshake when data sent got no authenticated answer (Postern: after
- *       REKEY_TIMEOUT, see {@link ProtocolConstants});</li>
+ *   <li>start a new handshake when data sent got no authenticated answer (after KEEPALIVE_TIMEOUT +
+ *       REKEY_TIMEOUT as wireguard-go, or REKEY_TIMEOUT for a silent keypair: see
+ *       {@link ProtocolConstants});</li>
  *   <li>passive keepalive: data received and nothing sent for KEEPALIVE_TIMEOUT;</li>
  *   <li>persistent keepalive, when configured.</li>
  * </ul>
