@@ -1,6 +1,7 @@
 package io.postern.spi;
 
 import io.postern.net.Endpoint;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A bound datagram transport (a UDP socket, a TCP listener and its connections...): sends to endpoints and delivers what it receives to a
@@ -15,6 +16,26 @@ public interface Transport extends AutoCloseable {
      * the receiver's business, and an I/O error on one datagram is counted and logged, not fatal.
      */
     void start(DatagramReceiver receiver);
+
+    /**
+     * The checks every implementation's {@link #start} makes first, in one place: a receiver is
+     * given, the transport is not closed, and it starts only once ({@code started} is set here).
+     *
+     * @param local the transport's local endpoint, named in the messages
+     * @throws NullPointerException  without a receiver
+     * @throws IllegalStateException when the transport is closed or was already started
+     */
+    static void claimStart(DatagramReceiver receiver, AtomicBoolean closed, AtomicBoolean started, Endpoint local) {
+        if (receiver == null) {
+            throw new NullPointerException("receiver");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("transport on " + local + " is closed");
+        }
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("transport on " + local + " was already started");
+        }
+    }
 
     /**
      * Sends one datagram. Never blocks for long; a full socket buffer drops the datagram.

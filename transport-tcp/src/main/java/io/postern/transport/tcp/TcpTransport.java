@@ -141,15 +141,7 @@ final class TcpTransport implements Transport {
 
     @Override
     public void start(DatagramReceiver receiver) {
-        if (receiver == null) {
-            throw new NullPointerException("receiver");
-        }
-        if (closed.get()) {
-            throw new IllegalStateException("transport on " + localEndpoint + " is closed");
-        }
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("transport on " + localEndpoint + " was already started");
-        }
+        Transport.claimStart(receiver, closed, started, localEndpoint);
         this.receiver = receiver;
         Thread t = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::loop);
         thread = t;

@@ -111,15 +111,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public void start(DatagramReceiver receiver) {
-        if (receiver == null) {
-            throw new NullPointerException("receiver");
-        }
-        if (closed.get()) {
-            throw new IllegalStateException("transport on " + localEndpoint + " is closed");
-        }
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("transport on " + localEndpoint + " was already started");
-        }
+        Transport.claimStart(receiver, closed, started, localEndpoint);
         Thread thread = Thread.ofPlatform().name(RX_THREAD_NAME).daemon(true).unstarted(() -> receiveLoop(receiver));
         rxThread = thread;
         thread.start();
