@@ -139,8 +139,16 @@ final class PktinfoSocket implements AutoCloseable {
     private final MemorySegment rxIov = rxArena.allocate(16, 8);
     private final MemorySegment rxMsg = rxArena.allocate(MSGHDR_SIZE, 8);
     private final MemorySegment rxErrno = rxArena.allocate(ERRNO_STATE);
+    // The sender of the previous datagram, by its raw sockaddr and local address: a flow's next
+    // datagram reuses that Endpoint instead of allocating five objects per packet (receive thread only).
+    private final MemorySegment lastName = rxArena.allocate(SOCKADDR_SIZE, 8);
+    private int lastNameLength = -1;
+    private InetAddress lastFromLocal;
+    private Endpoint lastFrom;
     private final byte[] rxAddr = new byte[16];
     private InetAddress lastLocal; // the local address of the previous datagram, reused while it repeats
+    private final byte[] lastLocalBytes = new byte[16]; // its bytes (getAddress() would copy them per packet)
+    private int lastLocalLength;
 
     /** Per sending thread: msghdr, iovec, destination, control message and a copy of the datagram. */
     private final ThreadLocal<SendBuffers> txBuffers = ThreadLocal.withInitial(SendBuffers::new);
@@ -275,8 +283,19 @@ final class PktinfoSocket implements AutoCloseable {
         }
         int length = (int) n;
         MemorySegment.copy(rxData, JAVA_BYTE, 0, into, 0, length);
-        InetSocketAddress source = readSockaddr(rxName);
-        from[0] = UdpTransport.endpointOf(source).receivedAt(localAddress(rxMsg.get(JAVA_LONG, 40)));
+        InetAddress local = localAddress(rxMsg.get(JAVA_LONG, 40));
+        int nameLength = Math.min(rxMsg.get(JAVA_INT, 8), SOCKADDR_SIZE);
+        if (lastFrom != null && local == lastFromLocal && nameLength == lastNameLength
+                && MemorySegment.mismatch(rxName, 0, nameLength, lastName, 0, nameLength) == -1) {
+            from[0] = lastFrom; // cachedLocal returns the same object for the same local address
+            return length;
+        }
+        Endpoint sender = UdpTransport.endpointOf(readSockaddr(rxName)).receivedAt(local);
+        MemorySegment.copy(rxName, 0, lastName, 0, nameLength);
+        lastNameLength = nameLength;
+        lastFromLocal = local;
+        lastFrom = sender;
+        from[0] = sender;
         return length;
     }
 
@@ -305,8 +324,8 @@ final class PktinfoSocket implements AutoCloseable {
     private InetAddress cachedLocal(long off, int length, int ifindex) {
         MemorySegment.copy(rxControl, JAVA_BYTE, off, rxAddr, 0, length);
         InetAddress last = lastLocal;
-        if (last != null && last.getAddress().length == length
-                && Arrays.equals(last.getAddress(), 0, length, rxAddr, 0, length)
+        if (last != null && lastLocalLength == length
+                && Arrays.equals(lastLocalBytes, 0, length, rxAddr, 0, length)
                 && (!(last instanceof Inet6Address v6) || !v6.isLinkLocalAddress() || v6.getScopeId() == ifindex)) {
             return last;
         }
@@ -316,6 +335,8 @@ final class PktinfoSocket implements AutoCloseable {
             if (a instanceof Inet6Address v6 && v6.isLinkLocalAddress()) {
                 a = Inet6Address.getByAddress(null, bytes, ifindex); // a link-local source needs its interface
             }
+            System.arraycopy(bytes, 0, lastLocalBytes, 0, length);
+            lastLocalLength = length;
             lastLocal = a;
             return a;
         } catch (UnknownHostException e) {

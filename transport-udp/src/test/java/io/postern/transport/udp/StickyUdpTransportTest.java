@@ -54,6 +54,23 @@ class StickyUdpTransportTest {
         return c;
     }
 
+    /** The receive side reuses the previous sender's Endpoint while the sender repeats: it must not leak to another. */
+    @Test
+    void eachDatagramNamesItsOwnSenderWhenSendersAlternate() throws Exception {
+        Transport gw = wildcard("0.0.0.0");
+        UdpTransportTest.Capture capture = new UdpTransportTest.Capture();
+        gw.start(capture);
+        DatagramChannel a = client();
+        DatagramChannel b = client();
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getByName("127.0.0.2"), gw.localEndpoint().port());
+        for (DatagramChannel sender : List.of(a, a, b, b, a, b, a)) {
+            sender.send(ByteBuffer.wrap(new byte[] {1}), to);
+            UdpTransportTest.Received r = capture.next();
+            assertThat(r.source().port()).isEqualTo(((InetSocketAddress) sender.getLocalAddress()).getPort());
+            assertThat(r.source().localAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "::"})
     void aReplyLeavesFromTheAddressThePeerSentTo(String wildcard) throws Exception {
