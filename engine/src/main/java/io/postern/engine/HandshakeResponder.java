@@ -84,62 +84,68 @@ final class HandshakeResponder {
             s.emit(new GatewayEvent.HandshakeRefused(key, source, DropReason.NOT_ADMITTED, s.clock.instant()));
             return;
         }
-        boolean created = false;
-        if (peer == null) {
-            SourcePrefix origin = SourcePrefix.of(source.ip());
-            if (!s.quotas.tryAcquire(origin)) { // one source may not hold the whole table
-                s.drop(DropReason.CAPACITY, source);
-                return;
-            }
-            if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {
-                s.quotas.release(origin);
-                s.drop(DropReason.CAPACITY, source);
-                return;
-            }
-            Peer fresh = s.newPeer(key, null);
-            fresh.origin(origin);
-            Peer existing = s.peers.putIfAbsent(key, fresh);
-            if (existing == null) {
-                s.dynamicPeers.incrementAndGet();
-                peer = fresh;
-                created = true;
-            } else {
-                s.quotas.release(fresh.takeOrigin());
-                peer = existing;
-            }
-        }
         byte[] response;
         long now = s.now();
         // The policy is asked holding no peer monitor (a slow policy must not hold up the peers'
         // timers, senders and receivers); everything it depends on is checked again afterwards.
         DropReason early;
-        synchronized (peer) {
-            early = precheck(hs, peer, now);
+        if (peer != null) {
+            synchronized (peer) {
+                early = precheck(hs, peer, now);
+            }
+        } else { // an unknown key: only a forgotten peer's remembered timestamp can make it a replay
+            early = s.replayMemory.isReplayed(key, hs.timestamp()) ? DropReason.INITIATION_REPLAYED : null;
+        }
+        if (early != null) {
+            s.drop(early, source);
+            return;
         }
         PolicyGuard.Verdict verdict = null;
-        Peer incumbent = early == null ? s.bindings.peerAt(source) : null;
+        Peer incumbent = s.bindings.peerAt(source);
         if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
             long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
-            verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), peer.key(),
+            verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), key,
                     lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
-                    incumbent.configured(), peer.configured(), s.instant(now)));
+                    incumbent.configured(), peer != null && peer.configured(), s.instant(now)));
             if (verdict.fault() != null) {
                 events.add(verdict.fault());
             }
         } else {
             incumbent = null;
         }
-        // Only now, with the replay, flood and policy checks passed, may room be made: a replayed
-        // initiation or a rejected newcomer must not evict anyone's half-open handshake.
-        if (early == null && (verdict == null || verdict.decision() != PolicyDecision.REJECT)) {
+        // Only now, with the replay, flood and policy checks passed, may anything change: a replayed
+        // initiation or a rejected newcomer creates no peer, makes no room in the dynamic-peer table
+        // and evicts no one's half-open handshake.
+        boolean created = false;
+        if (peer == null) {
+            if (verdict != null && verdict.decision() == PolicyDecision.REJECT) {
+                decided(source, incumbent, key, null, PolicyDecision.REJECT, now, events);
+                s.replayMemory.remember(key, hs.timestamp()); // a replay of it costs nothing more
+                s.drop(DropReason.POLICY_REJECTED, source);
+                return; // the caller emits the decision's event
+            }
+            Peer fresh = createDynamicPeer(key, source);
+            if (fresh == null) {
+                s.drop(DropReason.CAPACITY, source);
+                return;
+            }
+            peer = s.peers.putIfAbsent(key, fresh);
+            if (peer == null) {
+                s.dynamicPeers.incrementAndGet();
+                peer = fresh;
+                created = true;
+            } else { // a concurrent initiation of the same key created it meanwhile
+                s.quotas.release(fresh.takeOrigin());
+            }
+        }
+        if (verdict == null || verdict.decision() != PolicyDecision.REJECT) {
             Peer victim = peer.hasNoNext() ? s.halfOpen.victimFor(peer) : null;
             if (victim != null) {
                 teardown.evictHalfOpen(victim); // outside the newcomer's monitor: one peer monitor at a time
             }
         }
         synchronized (peer) {
-            Answer answer = early != null ? Answer.refuse(early)
-                    : respond(source, hs, peer, now, incumbent, verdict, events);
+            Answer answer = respond(source, hs, peer, now, incumbent, verdict, events);
             if (answer.refused() != null) {
                 s.drop(answer.refused(), source);
                 if (created && peer.hasNoKeys() && peer.inFlight() == null) {
@@ -201,11 +207,7 @@ final class HandshakeResponder {
         SessionKeyPair.EvictionMark mark = null;
         if (verdict != null) {
             PolicyDecision decision = verdict.decision();
-            GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
-                    incumbent.key(), peer.key(), s.policy.policyName(), decision, s.instant(now));
-            incumbent.policyDecided(change.describeFor(incumbent.key()));
-            peer.policyDecided(change.describeFor(peer.key()));
-            events.add(change);
+            decided(source, incumbent, peer.key(), peer, decision, now, events);
             if (decision == PolicyDecision.REJECT) {
                 peer.initiationRefused(hs.timestamp(), now); // a replay of it costs nothing more
                 return Answer.refuse(DropReason.POLICY_REJECTED);
@@ -224,6 +226,38 @@ final class HandshakeResponder {
                 hs.remoteIndex(), now, false, mark, source);
         peer.beginAsResponder(kp, hs.timestamp(), now);
         return new Answer(response.message(), null);
+    }
+
+    /** Records the policy's decision about {@code newcomer} at {@code source} (for show, and as an event). */
+    private void decided(Endpoint source, Peer incumbent, PublicKey newcomer, Peer newcomerPeer,
+                         PolicyDecision decision, long now, List<GatewayEvent> events) {
+        GatewayEvent.IdentityChangedAtEndpoint change = new GatewayEvent.IdentityChangedAtEndpoint(source,
+                incumbent.key(), newcomer, s.policy.policyName(), decision, s.instant(now));
+        incumbent.policyDecided(change.describeFor(incumbent.key()));
+        if (newcomerPeer != null) {
+            newcomerPeer.policyDecided(change.describeFor(newcomer));
+        }
+        events.add(change);
+    }
+
+    /**
+     * Makes the dynamic peer of an unknown key that passed every check (not yet in the peer table):
+     * within its source's quota, making room when the table is full.
+     *
+     * @return the peer holding its quota slot, or null when there is no room
+     */
+    private Peer createDynamicPeer(PublicKey key, Endpoint source) {
+        SourcePrefix origin = SourcePrefix.of(source.ip());
+        if (!s.quotas.tryAcquire(origin)) { // one source may not hold the whole table
+            return null;
+        }
+        if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {
+            s.quotas.release(origin);
+            return null;
+        }
+        Peer fresh = s.newPeer(key, null);
+        fresh.origin(origin);
+        return fresh;
     }
 
     /**

@@ -36,6 +36,12 @@ final class ReplayMemory {
         }
     }
 
+    /** @return whether {@code timestamp} is not newer than the one remembered for {@code key} (kept in memory) */
+    synchronized boolean isReplayed(PublicKey key, byte[] timestamp) {
+        byte[] g = greatest.get(key);
+        return g != null && !io.postern.wire.Tai64n.isAfter(timestamp, g);
+    }
+
     /** @return the greatest timestamp remembered for {@code key}, removed from memory, or null */
     synchronized byte[] take(PublicKey key) {
         return greatest.remove(key);

@@ -38,4 +38,34 @@ class CheckOrderTest {
         assertThat(gw.engine.halfOpenHandshakes()).as("b's half-open handshake survives the replay").isEqualTo(1);
         assertThat(gw.engine.counters().halfOpenEvicted()).isZero();
     }
+
+    /**
+     * A full dynamic-peer table makes room only for a newcomer the policy lets in: a rejected one
+     * must leave the unconfirmed peer it would have displaced alone, and is never created.
+     */
+    @Test
+    void aRejectedNewcomerMakesNoRoomInAFullDynamicTable() {
+        EngineHarness.Node gw = h.node(EngineHarness.newKeys(), EngineHarness.GATEWAY,
+                new FixedPolicy(PolicyDecision.REJECT), OnPolicyFault.KEEP_BOTH, TestAdmission.OPEN,
+                EngineHarness.DETERMINISTIC.withPeerBounds(2, 100));
+        EngineHarness.Node occupant = h.client(EngineHarness.endpoint(41000), gw);
+        h.establish(occupant, gw);
+        EngineHarness.Node b = h.client(EngineHarness.endpoint(42000), gw);
+        h.net.dropIf(d -> d.from().equals(EngineHarness.endpoint(42000))
+                && d.type() == MessageType.TRANSPORT_DATA.code()); // b's handshake stays half-open
+        b.send(gw, "answered, never confirmed");
+        h.deliver();
+        h.net.dropIf(d -> false);
+        assertThat(gw.engine.peerCount()).isEqualTo(2); // the table is full
+
+        EngineHarness.Node newcomer = h.client(EngineHarness.endpoint(41000), gw); // at the occupant's endpoint
+        newcomer.send(gw, "rejected");
+        h.deliver();
+
+        assertThat(gw.engine.counters().drops(DropReason.POLICY_REJECTED)).isPositive();
+        assertThat(gw.engine.peer(newcomer.key())).isEmpty();
+        assertThat(gw.engine.peer(b.key())).as("b was not displaced for a rejected newcomer").isPresent();
+        assertThat(gw.engine.counters().halfOpenEvicted()).isZero();
+        assertThat(gw.engine.halfOpenHandshakes()).isEqualTo(1);
+    }
 }
