@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Third-party jars of the plugins directory ({@link PluginDirectory}, each in a module layer of
  * its own) may provide {@link SessionPolicy}, {@link PacketHandler} and {@link TransportProvider} implementations. A jar is
- * refused as a whole — logged as a warning, never fatal by itself — when one of its providers
- * cannot be created or named, or takes a name that is already taken; a configuration that names a
- * missing plugin then fails with the refused jars and their reasons in its message.
+ * refused as a whole — logged as a warning, never fatal by itself — when one of its provider
+ * classes cannot be loaded, has no {@link io.postern.spi.PluginName}, or takes a name that is
+ * already taken; a configuration that names a missing plugin then fails with the refused jars and
+ * their reasons in its message.
+ *
+ * <p>Nothing is created while loading: names come from the provider classes' {@code @PluginName},
+ * and {@link #select} creates only the providers a configuration names, so an installed plugin the
+ * configuration does not select runs no code. A selected provider that cannot be created fails the
+ * selection with its class, its jar and the cause.
  *
  * @param crypto     CryptoProviders
  * @param handshakes HandshakeProtocolFactories
@@ -67,36 +72,34 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
     }
 
     /**
-     * Loads the module path's providers, then the SessionPolicy and PacketHandler providers of
-     * every layer of {@code plugins}.
+     * Finds the module path's providers, then the SessionPolicy, PacketHandler and TransportProvider
+     * providers of every layer of {@code plugins}, by the {@link io.postern.spi.PluginName} of their
+     * classes: none is created here (see {@link NamedPlugins#select}).
      *
-     * @throws ConfigException on a duplicate or blank name among the module path's providers
-     * @throws java.util.ServiceConfigurationError when a provider of the module path cannot be instantiated
+     * @throws ConfigException on a duplicate, blank or missing name among the module path's providers
+     * @throws java.util.ServiceConfigurationError when a provider class of the module path cannot be loaded
      */
     static PluginRegistry load(PluginDirectory plugins) {
-        List<SessionPolicy> policies = new ArrayList<>();
-        ServiceLoader.load(SessionPolicy.class).forEach(policies::add);
-        List<PacketHandler> handlers = new ArrayList<>();
-        ServiceLoader.load(PacketHandler.class).forEach(handlers::add);
-        Map<String, String> policyOwners = owners(policies, SessionPolicy::name);
-        Map<String, String> handlerOwners = owners(handlers, PacketHandler::name);
-        List<TransportProvider> transports = new ArrayList<>();
-        ServiceLoader.load(TransportProvider.class).forEach(transports::add);
-        Map<String, String> transportOwners = owners(transports, TransportProvider::name);
+        List<NamedPlugins.Provided<SessionPolicy>> policies = builtIn("SessionPolicy", SessionPolicy.class);
+        List<NamedPlugins.Provided<PacketHandler>> handlers = builtIn("Handler", PacketHandler.class);
+        List<NamedPlugins.Provided<TransportProvider>> transports = builtIn("Transport", TransportProvider.class);
+        Map<String, String> policyOwners = owners(policies);
+        Map<String, String> handlerOwners = owners(handlers);
+        Map<String, String> transportOwners = owners(transports);
 
         List<RefusedPlugin> refused = new ArrayList<>(plugins.refused());
         for (PluginLayer plugin : plugins.layers()) {
             try {
-                List<SessionPolicy> p = providers(plugin, SessionPolicy.class);
-                List<PacketHandler> h = providers(plugin, PacketHandler.class);
-                List<TransportProvider> t = providers(plugin, TransportProvider.class);
                 String owner = "plugin " + plugin.jar().getFileName();
-                Map<String, String> newPolicies = claim("SessionPolicy", p, SessionPolicy::name, policyOwners, owner);
-                Map<String, String> newHandlers = claim("Handler", h, PacketHandler::name, handlerOwners, owner);
-                Map<String, String> newTransports = claim("Transport", t, TransportProvider::name, transportOwners, owner);
-                for (TransportProvider tp : t) {
+                var p = providers(plugin, "SessionPolicy", SessionPolicy.class, owner);
+                var h = providers(plugin, "Handler", PacketHandler.class, owner);
+                var t = providers(plugin, "Transport", TransportProvider.class, owner);
+                Map<String, String> newPolicies = claim("SessionPolicy", p, policyOwners, owner);
+                Map<String, String> newHandlers = claim("Handler", h, handlerOwners, owner);
+                Map<String, String> newTransports = claim("Transport", t, transportOwners, owner);
+                for (NamedPlugins.Provided<TransportProvider> tp : t) {
                     if (!io.postern.net.Endpoint.isTransportName(tp.name())) {
-                        throw new ConfigException("Transport name '" + tp.name() + "' of " + tp.getClass().getName()
+                        throw new ConfigException("Transport name '" + tp.name() + "' of " + tp.type().getName()
                                 + " is not a transport name (lower-case letters, digits, '.', '_', '-')");
                     }
                 }
@@ -109,8 +112,7 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                 LOG.info("plugin loaded jar={} module={} policies={} handlers={} transports={}", plugin.jar(),
                         plugin.module().getName(), newPolicies.keySet(), newHandlers.keySet(), newTransports.keySet());
             } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
-                // ServiceConfigurationError (constructor threw, not public...), an exception from name(),
-                // IllegalAccessError (its code touches a module it does not read), the name checks below
+                // ServiceConfigurationError (a provider class not found, not public...), the name checks
                 String reason = e instanceof ConfigException ? e.getMessage() : PluginDirectory.oneLine(e);
                 refused.add(new RefusedPlugin(plugin.jar(), reason));
             }
@@ -119,45 +121,56 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
             LOG.warn("plugin refused jar={} reason={}", r.jar(), r.reason());
         }
         return new PluginRegistry(
-                NamedPlugins.of("CryptoProvider", ServiceLoader.load(CryptoProvider.class),
+                NamedPlugins.provided("CryptoProvider", builtIn("CryptoProvider", CryptoProvider.class),
                         CryptoProvider::name, CryptoProvider::description),
-                NamedPlugins.of("Handshake", ServiceLoader.load(HandshakeProtocolFactory.class),
+                NamedPlugins.provided("Handshake", builtIn("Handshake", HandshakeProtocolFactory.class),
                         HandshakeProtocolFactory::name, f -> "the handshake protocol " + f.name()),
-                NamedPlugins.of("SessionPolicy", policies, SessionPolicy::name, SessionPolicy::description),
-                NamedPlugins.of("Admission", ServiceLoader.load(Admission.class),
+                NamedPlugins.provided("SessionPolicy", policies, SessionPolicy::name, SessionPolicy::description),
+                NamedPlugins.provided("Admission", builtIn("Admission", Admission.class),
                         Admission::name, Admission::description),
-                NamedPlugins.of("Handler", handlers, PacketHandler::name, PacketHandler::description),
-                NamedPlugins.of("Transport", transports,
+                NamedPlugins.provided("Handler", handlers, PacketHandler::name, PacketHandler::description),
+                NamedPlugins.provided("Transport", transports,
                         TransportProvider::name, TransportProvider::description),
                 List.copyOf(refused));
     }
 
-    /** @return the providers of {@code spi} defined in the plugin's own layer (not its parents'), created */
-    private static <T> List<T> providers(PluginLayer plugin, Class<T> spi) {
+    /** @return the module path's providers of {@code spi}, named by their classes, none created */
+    private static <T> List<NamedPlugins.Provided<T>> builtIn(String kind, Class<T> spi) {
+        return ServiceLoader.load(spi).stream()
+                .map(p -> provided(kind, p, "built in"))
+                .collect(Collectors.toCollection(ArrayList::new));
+    }
+
+    /** @return the providers of {@code spi} defined in the plugin's own layer (not its parents'), none created */
+    private static <T> List<NamedPlugins.Provided<T>> providers(PluginLayer plugin, String kind, Class<T> spi, String owner) {
         return ServiceLoader.load(plugin.layer(), spi).stream()
                 .filter(p -> p.type().getModule().getLayer() == plugin.layer())
-                .map(ServiceLoader.Provider::get)
+                .map(p -> provided(kind, p, owner))
                 .toList();
     }
 
+    private static <T> NamedPlugins.Provided<T> provided(String kind, ServiceLoader.Provider<T> provider, String origin) {
+        return new NamedPlugins.Provided<>(NamedPlugins.declaredName(kind, provider.type()), provider.type(), origin, provider::get);
+    }
+
     /** @return name to "built in: class" for the module path's providers */
-    private static <T> Map<String, String> owners(List<T> builtIn, Function<T, String> name) {
-        return builtIn.stream().collect(Collectors.toMap(name, p -> "built in: " + p.getClass().getName(),
+    private static <T> Map<String, String> owners(List<NamedPlugins.Provided<T>> builtIn) {
+        return builtIn.stream().collect(Collectors.toMap(NamedPlugins.Provided::name, p -> "built in: " + p.type().getName(),
                 (a, b) -> a, HashMap::new));
     }
 
     /**
      * @return the names {@code found} takes, each to {@code owner}
-     * @throws ConfigException when a name is blank, taken by another plugin or built in, or used twice
+     * @throws ConfigException when a name is taken by another plugin or built in, or used twice
      */
-    private static <T> Map<String, String> claim(String kind, List<T> found, Function<T, String> name,
+    private static <T> Map<String, String> claim(String kind, List<NamedPlugins.Provided<T>> found,
                                                  Map<String, String> taken, String owner) {
         Map<String, String> claimed = new HashMap<>();
-        for (T plugin : found) {
-            String n = NamedPlugins.nameOf(kind, plugin, name);
+        for (NamedPlugins.Provided<T> plugin : found) {
+            String n = plugin.name();
             String other = taken.containsKey(n) ? taken.get(n) : claimed.containsKey(n) ? owner : null;
             if (other != null) {
-                throw new ConfigException(kind + " name '" + n + "' of " + plugin.getClass().getName()
+                throw new ConfigException(kind + " name '" + n + "' of " + plugin.type().getName()
                         + " is already taken (" + other + ")");
             }
             claimed.put(n, owner);

@@ -48,12 +48,12 @@ final class PoliciesCommand implements Callable<Integer> {
 
     private <T> void print(NamedPlugins<T> plugins) {
         parent.out.println(plugins.kind() + ":");
-        if (plugins.all().isEmpty()) {
+        if (plugins.names().isEmpty()) {
             parent.out.println("  (none on the module path)");
         }
         int width = plugins.names().stream().mapToInt(String::length).max().orElse(0);
-        for (Map.Entry<String, T> e : plugins.all().entrySet()) {
-            parent.out.printf("  %-" + width + "s  %s%s%n", e.getKey(), plugins.describe(e.getValue()), mark(plugins.kind(), e.getKey()));
+        for (String name : plugins.names()) {
+            parent.out.printf("  %-" + width + "s  %s%s%n", name, plugins.describe(name), mark(plugins.kind(), name));
         }
     }
 

@@ -32,6 +32,17 @@ class PluginDirectoryTest {
                 .map(RefusedPlugin::reason).findFirst().orElseThrow(() -> new AssertionError(fileName + " was not refused: " + registry.refused()));
     }
 
+    /** @return the message of the ConfigException that selecting policy {@code name} fails with (its code runs then) */
+    private static String whySelectingFails(PluginRegistry registry, String name) {
+        assertThat(registry.refused()).isEmpty();
+        try {
+            registry.select(PluginRegistryTest.config().sessionPolicy(name).build());
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("selecting " + name + " succeeded");
+    }
+
     @Test
     void aPluginJarsPolicyIsSelectableByNameAndLivesInALayerOfItsOwn() throws IOException {
         good("strict.jar", "com.example.strict", "strict");
@@ -48,6 +59,26 @@ class PluginDirectoryTest {
         assertThat(module.getLayer().parents()).containsExactly(ModuleLayer.boot());
         assertThat(strict.getClass().getClassLoader()).isNotSameAs(PluginRegistry.class.getClassLoader());
         assertThat(registry.select(PluginRegistryTest.config().sessionPolicy("strict").build()).policy()).isSameAs(strict);
+    }
+
+    @Test
+    void eachLoadedJarsSha256IsLogged() throws Exception {
+        for (String name : new String[] {"ch.qos.logback.classic", "ch.qos.logback.core"}) {
+            ModuleLayer.boot().findModule(name).ifPresent(PluginDirectoryTest.class.getModule()::addReads);
+        }
+        Path jar = good("strict.jar", "com.example.strict", "strict");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PluginDirectory.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            PluginDirectory.open(dir);
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .contains("plugin jar jar=" + jar + " module=com.example.strict sha256=" + sha256);
     }
 
     @Test
@@ -75,12 +106,64 @@ class PluginDirectoryTest {
     }
 
     @Test
-    void aProviderWhoseConstructorThrowsIsRefused() {
+    void onlyTheProvidersTheConfigurationSelectsAreCreated(@TempDir Path elsewhere) {
+        Path marker = elsewhere.resolve("spy constructed");
+        PluginJars.build(dir.resolve("spy.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.spy", "spy"),
+                "spy/Policy.java", PluginJars.policy("spy", "spy", "try { java.nio.file.Files.writeString(java.nio.file.Path.of(\""
+                        + marker + "\"), \"constructed\"); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }")));
         PluginJars.build(dir.resolve("boom.jar"), Map.of(
                 "module-info.java", PluginJars.moduleInfo("com.example.boom", "boom"),
                 "boom/Policy.java", PluginJars.policy("boom", "boom", "throw new IllegalStateException(\"no pin file\");")));
-        assertThat(reasonFor(PluginRegistry.load(dir), "boom.jar"))
-                .contains("ServiceConfigurationError").contains("java.lang.IllegalStateException: no pin file");
+
+        PluginRegistry registry = PluginRegistry.load(dir);
+        PluginSelection selection = registry.select(PluginRegistryTest.config().sessionPolicy("keep-both").build());
+
+        assertThat(selection.policy().name()).isEqualTo("keep-both");
+        assertThat(registry.refused()).isEmpty();
+        assertThat(registry.policies().names()).contains("spy", "boom");
+        assertThat(marker).as("the unselected plugin's constructor ran").doesNotExist();
+        // the marker does show a construction: selecting the plugin creates it, once
+        SessionPolicy spy = registry.select(PluginRegistryTest.config().sessionPolicy("spy").build()).policy();
+        assertThat(marker).hasContent("constructed");
+        assertThat(registry.policies().select("spy")).isSameAs(spy);
+    }
+
+    @Test
+    void aSelectedProviderWhoseConstructorThrowsFailsTheSelectionNamingClassJarAndCause() {
+        PluginJars.build(dir.resolve("boom.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.boom", "boom"),
+                "boom/Policy.java", PluginJars.policy("boom", "boom", "throw new IllegalStateException(\"no pin file\");")));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(registry.refused()).isEmpty();
+        assertThatThrownBy(() -> registry.select(PluginRegistryTest.config().sessionPolicy("boom").build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SessionPolicy 'boom' (boom.Policy, plugin boom.jar) cannot be created: ")
+                .hasMessageContaining("java.lang.IllegalStateException: no pin file");
+    }
+
+    @Test
+    void aProviderWithoutPluginNameIsRefused() {
+        PluginJars.build(dir.resolve("anonymous.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.anonymous", "anonymous"),
+                "anonymous/Policy.java", PluginJars.policy("anonymous", "anonymous", "").replace("@PluginName(\"anonymous\")", "")));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThat(registry.policies().names()).doesNotContain("anonymous");
+        assertThat(reasonFor(registry, "anonymous.jar")).isEqualTo("SessionPolicy anonymous.Policy has no @io.postern.spi.PluginName"
+                + " (the gateway reads a provider's name from its class, so that it creates only the providers the configuration selects)");
+    }
+
+    @Test
+    void aProviderWhoseNameIsNotItsPluginNameCannotBeSelected() {
+        PluginJars.build(dir.resolve("twofaced.jar"), Map.of(
+                "module-info.java", PluginJars.moduleInfo("com.example.twofaced", "twofaced"),
+                "twofaced/Policy.java", PluginJars.policy("twofaced", "twofaced", "")
+                        .replace("return \"twofaced\";", "return \"keep-both\";")));
+        PluginRegistry registry = PluginRegistry.load(dir);
+        assertThatThrownBy(() -> registry.policies().select("twofaced"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("SessionPolicy 'twofaced' (twofaced.Policy, plugin twofaced.jar) says its name() is 'keep-both',"
+                        + " not the 'twofaced' of its @PluginName");
     }
 
     @Test
@@ -135,7 +218,7 @@ class PluginDirectoryTest {
                 "sneaky/Policy.java", PluginJars.policy("sneaky", "sneaky",
                         "System.out.println(io.postern.engine.SessionEngine.class);")),
                 "--add-modules", "io.postern.engine", "--add-reads", "com.example.sneaky=io.postern.engine");
-        assertThat(reasonFor(PluginRegistry.load(dir), "sneaky.jar"))
+        assertThat(whySelectingFails(PluginRegistry.load(dir), "sneaky"))
                 .contains("java.lang.IllegalAccessError")
                 .contains("module com.example.sneaky does not read module io.postern.engine");
     }
@@ -150,7 +233,7 @@ class PluginDirectoryTest {
                         } catch (ReflectiveOperationException e) {
                             throw new IllegalStateException(e);
                         }""")));
-        assertThat(reasonFor(PluginRegistry.load(dir), "peek.jar"))
+        assertThat(whySelectingFails(PluginRegistry.load(dir), "peek"))
                 .contains("IllegalAccessException")
                 .contains("module io.postern.policy does not export io.postern.policy to module com.example.peek");
     }

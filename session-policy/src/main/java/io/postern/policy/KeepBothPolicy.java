@@ -1,6 +1,7 @@
 package io.postern.policy;
 
 import io.postern.spi.IdentityChange;
+import io.postern.spi.PluginName;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;
 
@@ -14,6 +15,7 @@ import io.postern.spi.SessionPolicy;
  * The cost: a stale session of a restarted peer lingers until its keys expire. Stateless and
  * thread-safe.
  */
+@PluginName("keep-both")
 public final class KeepBothPolicy implements SessionPolicy {
 
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */

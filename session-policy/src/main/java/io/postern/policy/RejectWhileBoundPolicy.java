@@ -1,6 +1,7 @@
 package io.postern.policy;
 
 import io.postern.spi.IdentityChange;
+import io.postern.spi.PluginName;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;
 
@@ -13,6 +14,7 @@ import io.postern.spi.SessionPolicy;
  * Kept to reproduce that report and to test against it; do not choose it for production unless an
  * endpoint must never change hands while a session on it lives. Stateless and thread-safe.
  */
+@PluginName("reject-while-bound")
 public final class RejectWhileBoundPolicy implements SessionPolicy {
 
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */

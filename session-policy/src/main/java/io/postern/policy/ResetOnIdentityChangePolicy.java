@@ -1,6 +1,7 @@
 package io.postern.policy;
 
 import io.postern.spi.IdentityChange;
+import io.postern.spi.PluginName;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;
 
@@ -15,6 +16,7 @@ import io.postern.spi.SessionPolicy;
  * confirms (someone replaying an initiation) leaves the incumbent untouched. Stateless and
  * thread-safe.
  */
+@PluginName("reset-on-identity-change")
 public final class ResetOnIdentityChangePolicy implements SessionPolicy {
 
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */

@@ -52,14 +52,18 @@ public final class PluginJars {
         }
     }
 
-    /** @return the source of a SessionPolicy class {@code p.Policy} named {@code name}, whose constructor runs {@code ctorBody} */
+    /**
+     * @return the source of a SessionPolicy class {@code pkg.Policy} named {@code name} (in its
+     *         {@code @PluginName} and {@code name()}), whose constructor runs {@code ctorBody}
+     */
     public static String policy(String pkg, String name, String ctorBody) {
         return """
                 package %s;
                 import io.postern.spi.*;
+                @PluginName("%3$s")
                 public final class Policy implements SessionPolicy {
                     public Policy() { %s }
-                    @Override public String name() { return "%s"; }
+                    @Override public String name() { return "%3$s"; }
                     @Override public String description() { return "test plugin"; }
                     @Override public PolicyDecision onIdentityChange(IdentityChange c) { return PolicyDecision.REJECT; }
                 }

@@ -1,5 +1,6 @@
 package io.postern.crypto.bc;
 
+import io.postern.spi.PluginName;
 import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.Blake2s;
 import io.postern.spi.crypto.CryptoProvider;
@@ -11,6 +12,7 @@ import io.postern.spi.crypto.XAead;
  * ChaCha20-Poly1305 and XChaCha20-Poly1305 ({@code org.bouncycastle.crypto.modes}) and BLAKE2s
  * ({@code Blake2sDigest}), all from Bouncy Castle's lightweight API, no JCA provider registered.
  */
+@PluginName(BouncyCastleCryptoProvider.NAME)
 public final class BouncyCastleCryptoProvider implements CryptoProvider {
     /** The name configuration selects this provider by. */
     public static final String NAME = "bouncycastle";

@@ -2,6 +2,7 @@ package io.postern.crypto.fastest;
 
 import io.postern.crypto.bc.BouncyCastleCryptoProvider;
 import io.postern.crypto.jca.JcaCryptoProvider;
+import io.postern.spi.PluginName;
 import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.Blake2s;
 import io.postern.spi.crypto.CryptoProvider;
@@ -15,6 +16,7 @@ import io.postern.spi.crypto.XAead;
  * at 1200 bytes), BLAKE2s and XChaCha20-Poly1305 from Bouncy Castle (the JDK has neither). The
  * gateway's default.
  */
+@PluginName(FastestCryptoProvider.NAME)
 public final class FastestCryptoProvider implements CryptoProvider {
     /** The name configuration selects this provider by. */
     public static final String NAME = "fastest";

@@ -2,6 +2,7 @@ package io.postern.crypto.jca;
 
 import io.postern.crypto.bc.BouncyCastleBlake2s;
 import io.postern.crypto.bc.BouncyCastleXChaCha20Poly1305;
+import io.postern.spi.PluginName;
 import io.postern.spi.crypto.Aead;
 import io.postern.spi.crypto.Blake2s;
 import io.postern.spi.crypto.CryptoProvider;
@@ -14,6 +15,7 @@ import io.postern.spi.crypto.XAead;
  * from the JDK's own SunEC / SunJCE providers. The JDK has neither BLAKE2s nor XChaCha20, so those
  * two come from Bouncy Castle (the same classes the {@code bouncycastle} provider uses).
  */
+@PluginName(JcaCryptoProvider.NAME)
 public final class JcaCryptoProvider implements CryptoProvider {
     /** The name configuration selects this provider by. */
     public static final String NAME = "jca";

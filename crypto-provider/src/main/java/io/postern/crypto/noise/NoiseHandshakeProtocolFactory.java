@@ -1,6 +1,7 @@
 package io.postern.crypto.noise;
 
 import io.postern.key.StaticKeyPair;
+import io.postern.spi.PluginName;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
@@ -12,6 +13,7 @@ import java.time.InstantSource;
  * prologue, message layouts, mac1/mac2 and cookie replies, on whichever {@link CryptoProvider}
  * the configuration selects.
  */
+@PluginName(NoiseHandshakeProtocolFactory.NAME)
 public final class NoiseHandshakeProtocolFactory implements HandshakeProtocolFactory {
     /** The name configuration selects this factory by. */
     public static final String NAME = "noise-ikpsk2";

@@ -3,6 +3,7 @@ package org.example.pinnedkeys;
 import io.postern.spi.Configurable;
 import io.postern.spi.IdentityChange;
 import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginName;
 import io.postern.spi.PolicyDecision;
 import io.postern.spi.SessionPolicy;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import java.util.Set;
  *
  * <p>Thread-safe (the pins are an immutable value published once); decisions are two set look-ups.
  */
+@PluginName("pinned-keys")
 public final class PinnedKeysPolicy implements SessionPolicy, Configurable {
     private volatile PinFile pins = new PinFile(Set.of(), Set.of());
 

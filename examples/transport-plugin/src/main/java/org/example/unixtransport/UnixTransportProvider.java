@@ -2,6 +2,7 @@ package org.example.unixtransport;
 
 import io.postern.spi.Configurable;
 import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginName;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
  * MaxConnections = 16                # this plugin's own setting
  * </pre>
  */
+@PluginName(UnixTransport.NAME)
 public final class UnixTransportProvider implements TransportProvider, Configurable {
     private volatile int maxConnections = 16;
 

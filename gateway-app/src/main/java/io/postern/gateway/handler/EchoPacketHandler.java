@@ -3,12 +3,14 @@ package io.postern.gateway.handler;
 import io.postern.key.PublicKey;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
+import io.postern.spi.PluginName;
 
 /**
  * {@code echo}: sends every decrypted payload back to its sender over the same session, unchanged
  * (padding included). The default handler: it lets a peer check end to end that its session works
  * without the gateway routing anything. Stateless and thread-safe.
  */
+@PluginName("echo")
 public final class EchoPacketHandler implements PacketHandler {
 
     /** Creates the handler; {@link java.util.ServiceLoader} calls this. */

@@ -4,6 +4,7 @@ import io.postern.event.ThrottledCounts;
 import io.postern.key.PublicKey;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
+import io.postern.spi.PluginName;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * them). Every drop has an {@link IpDropReason} and a counter. Padding after the IP packet's own length is
  * stripped before forwarding.
  */
+@PluginName("ip")
 public final class IpPacketHandler implements PacketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IpPacketHandler.class);
     private static final int IPV4_HEADER = 20;

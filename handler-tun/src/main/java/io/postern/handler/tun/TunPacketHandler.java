@@ -8,6 +8,7 @@ import io.postern.key.PublicKey;
 import io.postern.net.IpPrefix;
 import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
+import io.postern.spi.PluginName;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * second per reason. Packets move between the kernel and Java arrays without a copy and without
  * allocation per packet: each thread keeps its buffer and its {@code errno} segment.
  */
+@PluginName("tun")
 public final class TunPacketHandler implements PacketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TunPacketHandler.class);
     /** wireguard-go's default MTU (1500 minus the largest IPv6 + UDP + WireGuard overhead). */

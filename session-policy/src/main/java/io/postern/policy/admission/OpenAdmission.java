@@ -2,6 +2,7 @@ package io.postern.policy.admission;
 
 import io.postern.key.PublicKey;
 import io.postern.spi.Admission;
+import io.postern.spi.PluginName;
 
 /**
  * {@code open}: any static key may complete a handshake — the model of an open peer-to-peer
@@ -9,6 +10,7 @@ import io.postern.spi.Admission;
  * where a peer restarting with a new key matters most). Peers are still authenticated: only
  * whoever holds the private key of an identity can speak as it. Stateless and thread-safe.
  */
+@PluginName("open")
 public final class OpenAdmission implements Admission {
 
     /** Creates the admission rule; {@link java.util.ServiceLoader} calls this. */

@@ -2,6 +2,7 @@ package io.postern.transport.tcp;
 
 import io.postern.spi.Configurable;
 import io.postern.spi.PluginConfig;
+import io.postern.spi.PluginName;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 /**
  * The {@code tcp} transport ({@link TcpTransport}). Settings: {@code [Plugin.tcp]}, see {@link TcpSettings}.
  */
+@PluginName(TcpTransport.NAME)
 public final class TcpTransportProvider implements TransportProvider, Configurable {
     private volatile TcpSettings settings = TcpSettings.DEFAULTS;
 

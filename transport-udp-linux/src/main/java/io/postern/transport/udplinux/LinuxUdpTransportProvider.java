@@ -1,5 +1,6 @@
 package io.postern.transport.udplinux;
 
+import io.postern.spi.PluginName;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
  * choice. Binding the IPv6 wildcard {@code ::} gives a dual-stack socket (IPv4 peers appear as IPv4
  * endpoints).
  */
+@PluginName("udp-linux")
 public final class LinuxUdpTransportProvider implements TransportProvider {
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */

@@ -1,5 +1,6 @@
 package io.postern.transport.udp;
 
+import io.postern.spi.PluginName;
 import io.postern.spi.Transport;
 import io.postern.spi.TransportProvider;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
  * from the local address the peer sent to; a specific address, and other platforms, use a
  * {@link java.nio.channels.DatagramChannel} ({@link UdpTransport}).
  */
+@PluginName("udp")
 public final class UdpTransportProvider implements TransportProvider {
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
