@@ -25,6 +25,8 @@ public enum EngineCounter {
     BYTES_SENT,
     /** Cookie replies sent to handshakes without a valid mac2 while under load. */
     COOKIE_REPLIES_SENT,
+    /** Cookies taken from cookie replies to our initiations or responses (a peer under load asked for mac2). */
+    COOKIES_RECEIVED,
     /** Unconfirmed handshakes dropped to keep the half-open and dynamic-peer bounds (never a confirmed session). */
     HALF_OPEN_EVICTED,
     /** Initiations given up after REKEY_ATTEMPT_TIME without a response. */

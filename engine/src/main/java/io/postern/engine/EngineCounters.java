@@ -86,6 +86,11 @@ public record EngineCounters(Map<DropReason, Long> drops, Map<EngineCounter, Lon
         return get(EngineCounter.COOKIE_REPLIES_SENT);
     }
 
+    /** @return {@link EngineCounter#COOKIES_RECEIVED} */
+    public long cookiesReceived() {
+        return get(EngineCounter.COOKIES_RECEIVED);
+    }
+
     /** @return {@link EngineCounter#HALF_OPEN_EVICTED} */
     public long halfOpenEvicted() {
         return get(EngineCounter.HALF_OPEN_EVICTED);

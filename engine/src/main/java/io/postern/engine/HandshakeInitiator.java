@@ -6,7 +6,6 @@ import io.postern.net.Endpoint;
 import io.postern.spi.crypto.HandshakeProtocol.InitiatorHandshake;
 import io.postern.spi.crypto.HandshakeProtocol.SessionKeys;
 import io.postern.spi.crypto.HandshakeResult;
-import io.postern.wire.CookieReply;
 import io.postern.wire.HandshakeResponse;
 import io.postern.wire.Tai64n;
 import org.slf4j.Logger;
@@ -105,6 +104,7 @@ final class HandshakeInitiator {
             }
             peer.initiated(new HandshakeInFlight(h, index, attemptStart, retransmissions), now);
             message = h.message();
+            peer.handshakeSent(message);
             s.count(EngineCounter.HANDSHAKES_INITIATED);
             s.transmit(to, message, 0, message.length);
         }
@@ -154,30 +154,5 @@ final class HandshakeInitiator {
         s.emit(new GatewayEvent.HandshakeCompleted(peer.key(), source, GatewayEvent.Role.INITIATOR,
                 s.instant(now)));
         return peer;
-    }
-
-    /** Stores the cookie of a cookie reply to our initiation in flight; the retry timer resends. */
-    void onCookieReply(Endpoint source, CookieReply reply) {
-        IndexTable.Entry entry = s.indices.lookup(reply.receiver());
-        if (entry == null || entry.keypair != null) {
-            s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
-            return;
-        }
-        Peer peer = entry.peer;
-        synchronized (peer) {
-            HandshakeInFlight f = peer.inFlight();
-            if (f == null || f.index() != reply.receiver()) {
-                s.drop(DropReason.UNKNOWN_HANDSHAKE_INDEX, source);
-                return;
-            }
-            HandshakeResult<byte[]> r = s.protocol.consumeCookieReply(reply.bytes(), 0, CookieReply.SIZE,
-                    f.state().mac1(), peer.key());
-            if (!(r instanceof HandshakeResult.Success<byte[]>(byte[] cookie))) {
-                s.drop(DropReason.COOKIE_REPLY_INVALID, source);
-                return;
-            }
-            peer.storeCookie(cookie, s.now());
-        }
-        LOG.debug("received a cookie from {}", peer);
     }
 }

@@ -29,6 +29,7 @@ final class HandshakeResponder {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResponder.class);
     private static final long INITIATION_MIN_INTERVAL = ProtocolConstants.INITIATION_MIN_INTERVAL.toMillis();
     private static final long DYNAMIC_PEER_IDLE = ProtocolConstants.DYNAMIC_PEER_IDLE.toMillis();
+    private static final long COOKIE_REFRESH = ProtocolConstants.COOKIE_REFRESH_TIME.toMillis();
 
     private final EngineState s;
     private final SessionTeardown teardown;
@@ -217,7 +218,8 @@ final class HandshakeResponder {
             }
         }
         int index = s.indices.reserve(peer);
-        HandshakeResult<Response> r = hs.respond(peer.presharedKey(), index, null);
+        // mac2 from the cookie the peer gave us, if fresh (wireguard-go AddMacs in SendHandshakeResponse)
+        HandshakeResult<Response> r = hs.respond(peer.presharedKey(), index, peer.freshCookie(now, COOKIE_REFRESH));
         if (!(r instanceof HandshakeResult.Success<Response>(Response response))) {
             s.indices.remove(index);
             return Answer.refuse(DropReason.INITIATION_DECRYPT_FAILED);
@@ -225,6 +227,7 @@ final class HandshakeResponder {
         SessionKeyPair kp = new SessionKeyPair(peer, response.keys().sending(), response.keys().receiving(), index,
                 hs.remoteIndex(), now, false, mark, source);
         peer.beginAsResponder(kp, hs.timestamp(), now);
+        peer.handshakeSent(response.message());
         return new Answer(response.message(), null);
     }
 

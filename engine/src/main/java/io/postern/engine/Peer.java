@@ -4,11 +4,13 @@ import io.postern.key.PresharedKey;
 import io.postern.key.PublicKey;
 import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
+import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.wire.Tai64n;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
@@ -48,6 +50,8 @@ final class Peer {
     private long lastInitiationAcceptedMillis = PeerTimers.NEVER;
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
+    /** The mac1 of the last handshake message we sent it: what a cookie reply from it is sealed to. */
+    private byte[] lastMac1;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
     private final StagedBytes stagedBytes;
 
@@ -285,6 +289,7 @@ final class Peer {
         abandonInitiation();
         releaseStaged();
         cookie = null;
+        lastMac1 = null;
         timers.keysCleared();
     }
 
@@ -369,7 +374,36 @@ final class Peer {
         }
     }
 
-    /** Stores the cookie of a cookie reply. Caller holds the monitor. */
+    /**
+     * We sent it a handshake message, an initiation or a response (mac1 and mac2 are its last 32
+     * bytes): a cookie reply from it now opens only with that mac1 (wireguard-go {@code AddMacs}
+     * keeps the last one only). Caller holds the monitor.
+     */
+    void handshakeSent(byte[] message) {
+        int mac1 = message.length - 2 * HandshakeProtocol.MAC_LENGTH;
+        lastMac1 = Arrays.copyOfRange(message, mac1, mac1 + HandshakeProtocol.MAC_LENGTH);
+    }
+
+    /** @return the mac1 of the last handshake message we sent it, or null. Caller holds the monitor. */
+    byte[] lastMac1() {
+        return lastMac1;
+    }
+
+    /**
+     * @return whether {@code index} is one of its own: the initiation in flight or one of its
+     *         keypairs (a cookie reply may name any; wireguard-go looks the index up whatever it names).
+     *         Caller holds the monitor.
+     */
+    boolean ownsIndex(int index) {
+        return (inFlight != null && inFlight.index() == index) || owns(current, index) || owns(next, index)
+                || owns(previous, index);
+    }
+
+    private static boolean owns(SessionKeyPair kp, int index) {
+        return kp != null && kp.localIndex == index;
+    }
+
+    /** Stores the cookie of a cookie reply (replacing the one held). Caller holds the monitor. */
     void storeCookie(byte[] value, long now) {
         cookie = value;
         cookieReceivedMillis = now;

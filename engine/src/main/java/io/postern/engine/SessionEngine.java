@@ -52,6 +52,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
     private final EngineState state;
     private final HandshakeInitiator initiator;
     private final HandshakeResponder responder;
+    private final CookieReplies cookieReplies;
     private final DataSender sender;
     private final DataReceiver receiver;
     private final SessionTeardown teardown;
@@ -115,6 +116,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         this.initiator = new HandshakeInitiator(state);
         this.teardown = new SessionTeardown(state);
         this.responder = new HandshakeResponder(state, teardown);
+        this.cookieReplies = new CookieReplies(state);
         this.sender = new DataSender(state, initiator);
         this.receiver = new DataReceiver(state, initiator, sender, teardown, this);
         this.timers = new TimerTick(state, initiator, sender, teardown);
@@ -337,7 +339,7 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
                             t.receiver(), t.counter());
                     case HandshakeInitiation i -> queueHandshake(source, i, i.bytes());
                     case HandshakeResponse r -> queueHandshake(source, r, r.bytes());
-                    case CookieReply c -> initiator.onCookieReply(source, c);
+                    case CookieReply c -> cookieReplies.onCookieReply(source, c);
                 }
             }
         }
