@@ -63,15 +63,27 @@ public record IpPrefix(InetAddress address, int length) {
         return contains(b, 0, b.length);
     }
 
-    /** @return whether the address bytes {@code ip[offset, offset+family length)} lie inside this prefix */
+    /**
+     * @return whether the address bytes {@code ip[offset, offset+family length)} lie inside this prefix
+     *         (copies the prefix's address: a hot path keeps the bytes and calls {@link #contains(byte[], int, byte[], int)})
+     */
     public boolean contains(byte[] ip, int offset, int familyLength) {
         byte[] a = address.getAddress();
-        if (a.length != familyLength) {
-            return false;
-        }
+        return a.length == familyLength && contains(a, length, ip, offset);
+    }
+
+    /**
+     * The prefix test without an object or a copy, for tables that keep each prefix's address bytes.
+     *
+     * @param prefix the prefix's address bytes (4 or 16; only the first {@code length} bits count)
+     * @param length the prefix length in bits, at most {@code prefix.length * 8}
+     * @param ip     holds the address to test at {@code offset}, of the same family as {@code prefix}
+     * @return whether the first {@code length} bits of both addresses are equal
+     */
+    public static boolean contains(byte[] prefix, int length, byte[] ip, int offset) {
         int full = length / 8;
         for (int i = 0; i < full; i++) {
-            if (a[i] != ip[offset + i]) {
+            if (prefix[i] != ip[offset + i]) {
                 return false;
             }
         }
@@ -80,7 +92,7 @@ public record IpPrefix(InetAddress address, int length) {
             return true;
         }
         int mask = (0xff << (8 - rem)) & 0xff;
-        return (a[full] & mask) == (ip[offset + full] & mask);
+        return (prefix[full] & mask) == (ip[offset + full] & mask);
     }
 
     private static InetAddress masked(InetAddress ip, int length) {

@@ -153,6 +153,12 @@ final class PktinfoSocket implements AutoCloseable {
     /** Per sending thread: msghdr, iovec, destination, control message and a copy of the datagram. */
     private final ThreadLocal<SendBuffers> txBuffers = ThreadLocal.withInitial(SendBuffers::new);
 
+    /**
+     * One sending thread's native buffers. {@link #name} and {@link #control} hold the address of
+     * {@link #to}, the endpoint of the previous send: the engine sends a flow's datagrams to one
+     * {@link Endpoint} object (immutable), so while it repeats they are not rewritten (writing them
+     * copied both addresses out of their {@code InetAddress}es on every datagram).
+     */
     private static final class SendBuffers {
         final Arena arena = Arena.ofAuto();
         final MemorySegment data = arena.allocate(UdpTransport.MAX_DATAGRAM, 8);
@@ -161,6 +167,25 @@ final class PktinfoSocket implements AutoCloseable {
         final MemorySegment iov = arena.allocate(16, 8);
         final MemorySegment msg = arena.allocate(MSGHDR_SIZE, 8);
         final MemorySegment errno = arena.allocate(ERRNO_STATE);
+        Endpoint to;
+        int nameLength;
+        long controlLength;
+
+        /** Writes the destination (and the source, when {@code to} has a local address); @return false for a family the socket cannot reach */
+        boolean address(Endpoint to, boolean v6Socket) {
+            this.to = null;
+            InetAddress dst = to.ip();
+            byte[] dstBytes = dst.getAddress();
+            if (!v6Socket && dstBytes.length != 4) {
+                return false;
+            }
+            int scope = dst instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+            nameLength = writeSockaddr(name, v6Socket, dstBytes, scope, to.port());
+            InetAddress local = to.localAddress();
+            controlLength = local == null ? 0 : writePktinfo(control, local, dstBytes.length == 4);
+            this.to = to;
+            return true;
+        }
     }
 
     private PktinfoSocket(int fd, boolean ipv6, int port) {
@@ -361,25 +386,16 @@ final class PktinfoSocket implements AutoCloseable {
 
     private boolean sendOpen(Endpoint to, byte[] buf, int off, int len) {
         SendBuffers b = txBuffers.get();
-        MemorySegment.copy(buf, off, b.data, JAVA_BYTE, 0, len);
-        InetAddress dst = to.ip();
-        byte[] dstBytes = dst.getAddress();
-        if (!ipv6 && dstBytes.length != 4) {
+        if (b.to != to && !b.address(to, ipv6)) {
             return false;
         }
-        int scope = dst instanceof Inet6Address v6 ? v6.getScopeId() : 0;
-        int nameLen = writeSockaddr(b.name, ipv6, dstBytes, scope, to.port());
-        long controlLen = 0;
-        InetAddress local = to.localAddress();
-        if (local != null) {
-            controlLen = writePktinfo(b.control, local, dstBytes.length == 4);
-        }
+        MemorySegment.copy(buf, off, b.data, JAVA_BYTE, 0, len);
         b.iov.set(ADDRESS, 0, b.data);
         b.iov.set(JAVA_LONG, 8, len);
         try {
-            long sent = sendmsg(b, nameLen, controlLen);
-            if (sent < 0 && controlLen > 0) {
-                sent = sendmsg(b, nameLen, 0); // the local address is gone: let the kernel choose
+            long sent = sendmsg(b, b.nameLength, b.controlLength);
+            if (sent < 0 && b.controlLength > 0) {
+                sent = sendmsg(b, b.nameLength, 0); // the local address is gone: let the kernel choose
             }
             return sent == len;
         } catch (Throwable t) {
