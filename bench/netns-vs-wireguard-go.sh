@@ -7,6 +7,9 @@
 #   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration
 #   POSTERN_JAVA_OPTS=               extra JVM options for the Postern gateway (JAVA_OPTS of bin/postern)
 #   SKIP_RECONNECT=1 / SKIP_HUB=1    run one scenario only
+#   HUB_PROBE=CMD                    during each measured hub rung of the Postern gateway, run
+#                                    `CMD GATEWAY_PID SECONDS LABEL` beside it (profilers: strace -c, perf,
+#                                    per-thread CPU); its output goes to stderr
 #   CAPTURE=1                        also capture the gateway's veth (tshark) during each reconnect and
 #                                    print the gateway-side steps: initiation in → response out, and
 #                                    first data in → its reply out (where the reconnect's time goes)
@@ -253,8 +256,14 @@ hz=$(getconf CLK_TCK)
 hub_measure() { # kind label iperf-args... -> one table row
   local kind="$1" label="$2"; shift 2
   local c0 k0 c1 k1 out
+  local probe=""
+  if [ -n "${HUB_PROBE:-}" ] && [ "$kind" = postern ]; then
+    $HUB_PROBE "$gw_pid" "$hub_secs" "$label" >&2 &
+    probe=$!
+  fi
   c0=$(cpu_ticks "$gw_pid"); k0=$(gw_packets)
   out="$(x "$h0" iperf3 -c 198.19.0.3 -t "$hub_secs" -J "$@" 2>&1 || true)"
+  [ -z "$probe" ] || wait "$probe" || true
   echo "$out" >"$work/iperf-$kind-$RANDOM.json"
   c1=$(cpu_ticks "$gw_pid"); k1=$(gw_packets)
   local cpu pk loss bps

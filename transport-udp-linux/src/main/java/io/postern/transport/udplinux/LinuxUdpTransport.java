@@ -25,7 +25,14 @@ import org.slf4j.LoggerFactory;
  * call, hands each to the {@link DatagramReceiver}, and sends what the receiver answered on that thread
  * with one {@code sendmmsg} after the batch ({@link SendBatch}, GSO where the kernel has it). With GRO
  * the kernel may deliver several datagrams of one flow as one buffer with their size; they are handed
- * on one by one, at the original boundaries. Sends from other threads are one {@code sendto} each.
+ * on one by one, at the original boundaries. Sends from other threads are one {@code sendmmsg} of one
+ * message each.
+ *
+ * <p>On a wildcard address ({@code ::} or {@code 0.0.0.0}) the socket is sticky, as the {@code udp}
+ * transport's is there: each received endpoint carries the local address the datagram was sent to
+ * ({@code IP_PKTINFO}/{@code IPV6_RECVPKTINFO}), and replies leave from it ({@code IP_PKTINFO}/
+ * {@code IPV6_PKTINFO} control message on send; GSO merges only datagrams with the same destination
+ * and source). A source address that has gone away falls back to the kernel's choice.
  *
  * <p>No allocation per datagram on either path: native buffers are allocated once (receive: batch ×
  * {@link Options#slotBytes()}; the receive thread's send queue the same; each other sending thread
@@ -68,6 +75,13 @@ final class LinuxUdpTransport implements Transport {
     /** What this socket actually uses, after asking the kernel. */
     record Features(boolean gro, boolean gso) {}
 
+    /** What one thread outside the receive loop sends with: a batch of one message, and its errno. */
+    private final class Sender {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment errno = Native.newErrnoSegment(arena);
+        final SendBatch batch = new SendBatch(new Messages(arena, 1, 65536), fd, errno, gsoAtStart, sendErrors);
+    }
+
     private final int fd;
     private final boolean ipv6;
     private final Endpoint localEndpoint;
@@ -77,8 +91,11 @@ final class LinuxUdpTransport implements Transport {
     private final Messages rx;
     private final SendBatch tx;
     private final boolean gro;
+    private final boolean sticky;
+    private final boolean gsoAtStart;
+    private final SendBatch.Errors sendErrors;
     private final MemorySegment rxErrno;
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger sendersInside = new AtomicInteger();
@@ -90,29 +107,24 @@ final class LinuxUdpTransport implements Transport {
     private volatile Thread rxThread;
     private boolean inBatch; // receive thread only
 
-    /** Per-thread state of a thread that sends outside the receive thread's batches. */
-    private static final class Scratch {
-        final Arena arena = Arena.ofAuto();
-        final MemorySegment errno = Native.newErrnoSegment(arena);
-        final MemorySegment buffer = arena.allocate(65536, 64);
-        final MemorySegment name = arena.allocate(Native.SOCKADDR_SPACE, 8);
-    }
-
-    private LinuxUdpTransport(int fd, boolean ipv6, Endpoint local, Options options, Features features, MemorySegment rxErrno) {
+    private LinuxUdpTransport(int fd, boolean ipv6, boolean sticky, Endpoint local, Options options, Features features,
+            MemorySegment rxErrno) {
         this.fd = fd;
         this.ipv6 = ipv6;
+        this.sticky = sticky;
         this.localEndpoint = local;
         this.options = options;
         this.gro = features.gro();
+        this.gsoAtStart = features.gso();
         this.rxErrno = rxErrno;
         this.addresses = new SockAddrs(ipv6);
         this.rx = new Messages(arena, options.batch(), (long) options.batch() * options.slotBytes());
         for (int i = 0; i < options.batch(); i++) {
             rx.iovec(i, (long) i * options.slotBytes(), options.slotBytes());
-            rx.resetForReceive(i, gro);
+            rx.resetForReceive(i, gro || sticky);
         }
         Messages out = new Messages(arena, options.batch(), (long) options.batch() * 65536);
-        this.tx = new SendBatch(out, fd, rxErrno, features.gso(), new SendBatch.Errors() {
+        this.sendErrors = new SendBatch.Errors() {
             @Override
             public void sendFailed(int errno, int datagrams) {
                 errors.add(datagrams);
@@ -124,12 +136,13 @@ final class LinuxUdpTransport implements Transport {
                 LOG.info("udp-linux: the kernel refused a segmented (GSO) send ({}); sending datagram by datagram from now on local={}",
                         Native.errnoName(errno), localEndpoint);
             }
-        });
+        };
+        this.tx = new SendBatch(out, fd, rxErrno, features.gso(), sendErrors);
     }
 
     /**
      * Opens, configures and binds a socket of the family of {@code local}'s address (IPv6 sockets
-     * are dual-stack).
+     * are dual-stack); on a wildcard address a sticky one (local addresses received and replied from).
      *
      * @throws IOException naming the address and the system call's error
      */
@@ -157,6 +170,16 @@ final class LinuxUdpTransport implements Transport {
             if (ipv6) {
                 one.set(ValueLayout.JAVA_INT, 0, 0);
                 Native.setsockopt(errno, fd, Native.IPPROTO_IPV6, Native.IPV6_V6ONLY, one, 4);
+            }
+            boolean sticky = local.getAddress().isAnyLocalAddress();
+            if (sticky) {
+                one.set(ValueLayout.JAVA_INT, 0, 1);
+                // IP_PKTINFO on an IPv6 socket too: it reports the destination of IPv4 (mapped) datagrams
+                if (Native.setsockopt(errno, fd, Native.IPPROTO_IP, Native.IP_PKTINFO, one, 4) != 0
+                        || ipv6 && Native.setsockopt(errno, fd, Native.IPPROTO_IPV6, Native.IPV6_RECVPKTINFO, one, 4) != 0) {
+                    throw new IOException("cannot bind UDP to " + describe(local) + ": no local addresses of received datagrams ("
+                            + (ipv6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO") + ": " + Native.errnoName(Native.errno(errno)) + ")");
+                }
             }
             MemorySegment timeout = setup.allocate(16, 8);
             timeout.set(ValueLayout.JAVA_LONG, 0, 0);
@@ -188,8 +211,8 @@ final class LinuxUdpTransport implements Transport {
                 gso = Native.getsockopt(errno, fd, Native.SOL_UDP, Native.UDP_SEGMENT, one, len) == 0;
             }
             Features features = new Features(gro, gso);
-            LOG.debug("udp-linux socket local={} batch={} gro={} gso={}", bound, options.batch(), gro, gso);
-            return new LinuxUdpTransport(fd, ipv6, bound, options, features, errno);
+            LOG.debug("udp-linux socket local={} batch={} gro={} gso={} sticky={}", bound, options.batch(), gro, gso, sticky);
+            return new LinuxUdpTransport(fd, ipv6, sticky, bound, options, features, errno);
         } catch (IOException | RuntimeException e) {
             Native.close(errno, fd);
             throw e;
@@ -241,7 +264,7 @@ final class LinuxUdpTransport implements Transport {
                         logError("datagram larger than the receive slot dropped", "MSG_TRUNC, slot " + slot + " bytes");
                         continue;
                     }
-                    Endpoint from = addresses.source(rx.names, Messages.nameOffset(i));
+                    Endpoint from = addresses.source(rx.names, Messages.nameOffset(i), sticky ? localAddress(i) : null);
                     if (from == null) {
                         errors.increment();
                         continue;
@@ -268,6 +291,16 @@ final class LinuxUdpTransport implements Transport {
         LOG.debug("udp-linux transport stopped receiving local={}", localEndpoint);
     }
 
+    /** @return the local address received datagram {@code i} was sent to, or null when the kernel did not say */
+    private InetAddress localAddress(int i) {
+        long at = rx.controlData(i, Native.IPPROTO_IP, Native.IP_PKTINFO, 12);
+        if (at >= 0) {
+            return addresses.local(rx.controls, at, false);
+        }
+        at = rx.controlData(i, Native.IPPROTO_IPV6, Native.IPV6_PKTINFO, 20);
+        return at >= 0 ? addresses.local(rx.controls, at, true) : null;
+    }
+
     private void deliver(DatagramReceiver receiver, Endpoint from, byte[] array, int off, int len) {
         try {
             receiver.onDatagram(from, array, off, len);
@@ -285,14 +318,14 @@ final class LinuxUdpTransport implements Transport {
             errors.increment();
             return false;
         }
-        byte[] sockaddr = addresses.destination(to);
-        if (sockaddr == null) {
+        SockAddrs.Destination destination = addresses.destination(to);
+        if (destination == null) {
             errors.increment();
             logError("send to " + to + " failed", "an IPv4 socket cannot send to IPv6");
             return false;
         }
         if (inBatch && Thread.currentThread() == rxThread) {
-            tx.add(sockaddr, buffer, offset, length); // sent with the batch's sendmmsg
+            tx.add(destination, buffer, offset, length); // sent with the batch's sendmmsg
             return true;
         }
         sendersInside.incrementAndGet();
@@ -301,15 +334,9 @@ final class LinuxUdpTransport implements Transport {
                 errors.increment();
                 return false;
             }
-            Scratch s = scratch.get();
-            MemorySegment.copy(buffer, offset, s.buffer, ValueLayout.JAVA_BYTE, 0, length);
-            MemorySegment.copy(sockaddr, 0, s.name, ValueLayout.JAVA_BYTE, 0, sockaddr.length);
-            if (Native.sendto(s.errno, fd, s.buffer, length, Native.MSG_DONTWAIT, s.name, sockaddr.length) < 0) {
-                errors.increment();
-                logError("send to " + to + " failed", Native.errnoName(Native.errno(s.errno)));
-                return false;
-            }
-            return true;
+            SendBatch one = senders.get().batch;
+            one.add(destination, buffer, offset, length);
+            return one.flush() == 0; // a failure was counted and logged by sendErrors
         } finally {
             sendersInside.decrementAndGet();
         }
@@ -324,6 +351,22 @@ final class LinuxUdpTransport implements Transport {
     public boolean receiving() {
         Thread t = rxThread;
         return !closed.get() && t != null && t.isAlive();
+    }
+
+    /**
+     * @return {@code truncated} (datagrams larger than a receive slot, dropped), {@code gro_coalesced}
+     *         (received buffers that held several datagrams), {@code gso_segmented} (sent messages that
+     *         carried several), {@code source_fallbacks} (replies sent from the kernel's choice because
+     *         their sticky local address was refused; receive thread's batches)
+     */
+    @Override
+    public java.util.Map<String, Long> counters() {
+        java.util.Map<String, Long> c = new java.util.LinkedHashMap<>();
+        c.put("truncated", truncated.sum());
+        c.put("gro_coalesced", coalescedReceived);
+        c.put("gso_segmented", tx.segmentedMessages());
+        c.put("source_fallbacks", tx.sourceFallbacks());
+        return c;
     }
 
     /** @return datagrams dropped because they were larger than a receive slot */
@@ -352,7 +395,7 @@ final class LinuxUdpTransport implements Transport {
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         while (sendersInside.get() > 0 && System.nanoTime() - deadline < 0) {
-            Thread.onSpinWait(); // a sendto in progress on another thread: let it finish before the fd goes
+            Thread.onSpinWait(); // a send in progress on another thread: let it finish before the fd goes
         }
         Native.close(errno, fd);
         arena.close();
@@ -389,6 +432,11 @@ final class LinuxUdpTransport implements Transport {
     /** @return messages sent as several datagrams (GSO) */
     long segmentedSent() {
         return tx.segmentedMessages();
+    }
+
+    /** @return whether received endpoints carry their local address and replies leave from it (a wildcard bind) */
+    boolean sticky() {
+        return sticky;
     }
 
     /** For tests: whether the socket is IPv6 (dual-stack). */

@@ -79,21 +79,28 @@ final class Messages {
         headers.set(ValueLayout.JAVA_INT, MMSGHDR_SIZE * i + MSG_NAMELEN, sockaddr.length);
     }
 
-    /** Gives message {@code i} one control message {@code level/type} holding a 16-bit value (UDP_SEGMENT), or none when {@code type} is 0. */
-    void controlU16(int i, int level, int type, int value) {
+    /**
+     * Gives message {@code i} its control messages for sending: {@code source} (a whole control
+     * message choosing the source address, from {@link SockAddrs}, or null) followed by a
+     * {@code UDP_SEGMENT} one holding {@code segmentSize} when that is above 0 (GSO); none when neither.
+     */
+    void sendControl(int i, byte[] source, int segmentSize) {
         long h = MMSGHDR_SIZE * i;
-        if (type == 0) {
-            headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROL, 0L);
-            headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROLLEN, 0);
-            return;
-        }
         long c = CONTROL_SPACE * i;
-        controls.set(ValueLayout.JAVA_LONG, c, CMSG_HEADER + 2); // CMSG_LEN(sizeof(uint16_t))
-        controls.set(ValueLayout.JAVA_INT, c + 8, level);
-        controls.set(ValueLayout.JAVA_INT, c + 12, type);
-        controls.set(ValueLayout.JAVA_SHORT, c + CMSG_HEADER, (short) value);
-        headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROL, controls.address() + c);
-        headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROLLEN, 24); // CMSG_SPACE(sizeof(uint16_t))
+        long length = 0;
+        if (source != null) {
+            MemorySegment.copy(source, 0, controls, ValueLayout.JAVA_BYTE, c, source.length);
+            length = source.length;
+        }
+        if (segmentSize > 0) {
+            controls.set(ValueLayout.JAVA_LONG, c + length, CMSG_HEADER + 2); // CMSG_LEN(sizeof(uint16_t))
+            controls.set(ValueLayout.JAVA_INT, c + length + 8, Native.SOL_UDP);
+            controls.set(ValueLayout.JAVA_INT, c + length + 12, Native.UDP_SEGMENT);
+            controls.set(ValueLayout.JAVA_SHORT, c + length + CMSG_HEADER, (short) segmentSize);
+            length += 24; // CMSG_SPACE(sizeof(uint16_t))
+        }
+        headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROL, length == 0 ? 0L : controls.address() + c);
+        headers.set(ValueLayout.JAVA_LONG, h + MSG_CONTROLLEN, length);
     }
 
     /** @return the bytes the kernel put into message {@code i} ({@code msg_len}) */
@@ -112,10 +119,11 @@ final class Messages {
     }
 
     /**
-     * @return the int value of the first control message {@code level/type} the kernel gave message
-     *         {@code i}, or -1 when it has none
+     * @return the offset in {@link #controls} of the data of the first control message
+     *         {@code level/type} the kernel gave message {@code i} with at least {@code minData} bytes,
+     *         or -1 when it has none
      */
-    int controlInt(int i, int level, int type) {
+    long controlData(int i, int level, int type, int minData) {
         long h = MMSGHDR_SIZE * i;
         long len = headers.get(ValueLayout.JAVA_LONG, h + MSG_CONTROLLEN);
         long c = CONTROL_SPACE * i;
@@ -126,13 +134,26 @@ final class Messages {
                 return -1;
             }
             if (controls.get(ValueLayout.JAVA_INT, c + 8) == level && controls.get(ValueLayout.JAVA_INT, c + 12) == type
-                    && cmsgLen >= CMSG_HEADER + 2) {
-                // UDP_GRO gives an int; the kernel writes it as such (little-endian: the low 16 bits come first)
-                return cmsgLen >= CMSG_HEADER + 4 ? controls.get(ValueLayout.JAVA_INT, c + CMSG_HEADER)
-                        : Short.toUnsignedInt(controls.get(ValueLayout.JAVA_SHORT, c + CMSG_HEADER));
+                    && cmsgLen >= CMSG_HEADER + minData) {
+                return c + CMSG_HEADER;
             }
             c += (cmsgLen + 7) & ~7L;
         }
         return -1;
+    }
+
+    /**
+     * @return the int value of the first control message {@code level/type} the kernel gave message
+     *         {@code i} (UDP_GRO: the segment size), or -1 when it has none
+     */
+    int controlInt(int i, int level, int type) {
+        long at = controlData(i, level, type, 2);
+        if (at < 0) {
+            return -1;
+        }
+        long cmsgLen = controls.get(ValueLayout.JAVA_LONG, at - CMSG_HEADER);
+        // UDP_GRO gives an int; the kernel writes it as such (little-endian: the low 16 bits come first)
+        return cmsgLen >= CMSG_HEADER + 4 ? controls.get(ValueLayout.JAVA_INT, at)
+                : Short.toUnsignedInt(controls.get(ValueLayout.JAVA_SHORT, at));
     }
 }

@@ -32,8 +32,13 @@ final class Native {
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVTIMEO = 20;
+    static final int IPPROTO_IP = 0;
+    /** Receive the local (destination) address of each IPv4 datagram; send from a given one. */
+    static final int IP_PKTINFO = 8;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
     static final int IPPROTO_UDP = 17;
     static final int SOL_UDP = 17;
     /** Linux 4.18: send one buffer as several datagrams of a given size (GSO). */
@@ -50,6 +55,8 @@ final class Native {
     static final int EAGAIN = 11;
     static final int EINVAL = 22;
     static final int EMSGSIZE = 90;
+    static final int EADDRNOTAVAIL = 99;
+    static final int ENETUNREACH = 101;
 
     // struct layouts (LP64)
     static final long MMSGHDR_SIZE = 64;
@@ -63,8 +70,11 @@ final class Native {
     static final long MSG_LEN = 56;
     static final long IOVEC_SIZE = 16;
     static final long CMSG_HEADER = 16;
-    /** CMSG_SPACE(sizeof(int)) rounded up: room for one UDP_GRO or UDP_SEGMENT control message. */
-    static final long CONTROL_SPACE = 32;
+    /**
+     * Control-message room per message: a UDP_GRO or UDP_SEGMENT one (CMSG_SPACE(sizeof(int)) = 24)
+     * beside an IP_PKTINFO (32) or IPV6_PKTINFO (40) one, with room to spare for the kernel's order.
+     */
+    static final long CONTROL_SPACE = 128;
     /** sizeof(struct sockaddr_in6) rounded up to 8. */
     static final long SOCKADDR_SPACE = 32;
 
@@ -76,7 +86,6 @@ final class Native {
     private static final MethodHandle GETSOCKNAME;
     private static final MethodHandle RECVMMSG;
     private static final MethodHandle SENDMMSG;
-    private static final MethodHandle SENDTO;
     private static final MethodHandle SHUTDOWN;
     private static final MethodHandle CLOSE;
     private static final StructLayout CAPTURE_LAYOUT;
@@ -85,7 +94,7 @@ final class Native {
     static {
         String reason = null;
         MethodHandle socket = null, bind = null, setsockopt = null, getsockopt = null, getsockname = null;
-        MethodHandle recvmmsg = null, sendmmsg = null, sendto = null, shutdown = null, close = null;
+        MethodHandle recvmmsg = null, sendmmsg = null, shutdown = null, close = null;
         StructLayout capture = null;
         VarHandle errno = null;
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -112,8 +121,6 @@ final class Native {
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
                 sendmmsg = handle(linker, errnoOption, "sendmmsg",
                         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-                sendto = handle(linker, errnoOption, "sendto",
-                        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
                 shutdown = handle(linker, errnoOption, "shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
                 close = handle(linker, errnoOption, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
             } catch (Throwable e) { // IllegalCallerException (native access denied), a missing symbol, ...
@@ -128,7 +135,6 @@ final class Native {
         GETSOCKNAME = getsockname;
         RECVMMSG = recvmmsg;
         SENDMMSG = sendmmsg;
-        SENDTO = sendto;
         SHUTDOWN = shutdown;
         CLOSE = close;
         CAPTURE_LAYOUT = capture;
@@ -209,14 +215,6 @@ final class Native {
     static int sendmmsg(MemorySegment capture, int fd, MemorySegment msgs, int vlen, int flags) {
         try {
             return (int) SENDMMSG.invokeExact(capture, fd, msgs, vlen, flags);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static long sendto(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        try {
-            return (long) SENDTO.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

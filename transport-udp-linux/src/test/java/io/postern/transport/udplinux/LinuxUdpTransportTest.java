@@ -152,6 +152,9 @@ class LinuxUdpTransportTest {
         assertThat(t.truncated()).isEqualTo(1);
         assertThat(t.errors()).isEqualTo(1);
         assertThat(capture.queue).isEmpty();
+        // what the gateway's metrics export (udp-linux_truncated ...)
+        assertThat(t.counters()).containsEntry("truncated", 1L).containsEntry("gro_coalesced", 0L)
+                .containsEntry("gso_segmented", 0L).containsEntry("source_fallbacks", 0L);
     }
 
     /** The receive thread answers one trigger datagram with the given datagrams to {@code dest}. */
