@@ -145,20 +145,23 @@ class DataPathAllocationTest {
             assertThat(gateway.counters().sessionsConfirmed()).as("a confirmed session").isEqualTo(1);
             assertThat(gatewayHandler.allowed).isEqualTo(1);
 
+            long[] calls = new long[2]; // rounds continue while the JIT has not yet compiled the path
             double outbound = Allocations.bytesPerCall(() -> {
+                calls[0]++;
                 PublicKey peer = gateway.peerForAddress(toClient, 16, 4);
                 gateway.send(peer, toClient, 0, toClient.length);
             }, WARM_UP, ROUNDS, PACKETS);
             double inbound = Allocations.bytesPerCall(() -> {
+                calls[1]++;
                 client.send(gateway.publicKey(), fromClient, 0, fromClient.length);
                 clientWire.deliverTo(gateway);
             }, WARM_UP, ROUNDS, PACKETS);
             System.out.printf("engine data path, bouncycastle: %.3f B/packet interface -> peer, %.3f B/packet "
                     + "peer -> interface (least of %d rounds of %d)%n", outbound, inbound, ROUNDS, PACKETS);
 
-            long packets = WARM_UP + (long) ROUNDS * PACKETS;
-            assertThat(gatewayWire.sent).as("packets the gateway sealed and sent").isEqualTo(1 + packets);
-            assertThat(gatewayHandler.allowed).as("packets that passed the source check").isEqualTo(1 + packets);
+            assertThat(Math.min(calls[0], calls[1])).isGreaterThanOrEqualTo(WARM_UP + (long) ROUNDS * PACKETS);
+            assertThat(gatewayWire.sent).as("packets the gateway sealed and sent").isEqualTo(1 + calls[0]);
+            assertThat(gatewayHandler.allowed).as("packets that passed the source check").isEqualTo(1 + calls[1]);
             assertThat(gatewayHandler.refused).isZero();
             // one object per packet would be >= 16 B/packet
             assertThat(outbound).as("bytes allocated per packet, interface -> peer").isLessThan(1.0);

@@ -98,15 +98,16 @@ class StickyUdpAllocationTest {
                 burst(peer, datagram, target);
                 counting.await(sent + BURST);
             }
-            long least = Long.MAX_VALUE;
-            for (int r = 0; r < ROUNDS; r++) {
+            long[] next = {sent};
+            long least = Allocations.leastPerRound(() -> {
                 long before = Allocations.ofThread(counting.threadId);
-                for (long end = sent + DATAGRAMS; sent < end; sent += BURST) {
+                for (long end = next[0] + DATAGRAMS; next[0] < end; next[0] += BURST) {
                     burst(peer, datagram, target);
-                    counting.await(sent + BURST);
+                    counting.await(next[0] + BURST);
                 }
-                least = Math.min(least, Allocations.ofThread(counting.threadId) - before);
-            }
+                return Allocations.ofThread(counting.threadId) - before;
+            }, ROUNDS);
+            sent = next[0];
             double perDatagram = (double) least / DATAGRAMS;
             System.out.printf("sticky udp receive on %s: %.3f B per datagram%n", wildcard, perDatagram);
             assertThat(counting.received.get()).isEqualTo(sent);
