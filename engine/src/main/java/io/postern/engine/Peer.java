@@ -278,9 +278,14 @@ final class Peer {
     void clear() {
         discard(current);
         discard(previous);
-        discard(next);
         current = null;
         previous = null;
+        endSession();
+    }
+
+    /** What every end of a session drops besides the current and previous keypairs. Caller holds the monitor. */
+    private void endSession() {
+        discard(next);
         next = null;
         halfOpen.settled(this);
         abandonInitiation();
@@ -308,13 +313,7 @@ final class Peer {
         if (p != null) {
             p.kept = true;
         }
-        discard(next);
-        next = null;
-        halfOpen.settled(this);
-        abandonInitiation();
-        releaseStaged();
-        cookie = null;
-        timers.keysCleared();
+        endSession();
         return new SessionKeyPair[] {c, p};
     }
 
