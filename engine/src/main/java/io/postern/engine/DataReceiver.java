@@ -69,6 +69,10 @@ final class DataReceiver {
         }
         // authenticated from here on
         Peer peer = kp.peer;
+        if (kp.kept && !restore(peer, kp, source, now)) {
+            s.drop(DropReason.KEYS_EXPIRED, source); // superseded by a newer session of the same key
+            return;
+        }
         boolean confirmed = peer.isNext(kp) && confirm(peer, kp, source, now);
         Endpoint known = peer.endpoint();
         if (known == null || !source.sameRoute(known) || s.bindings.peerAt(source) != peer) {
@@ -134,6 +138,45 @@ final class DataReceiver {
     }
 
     /**
+     * An authenticated packet on a kept keypair of an evicted session: the incumbent was alive, so
+     * the eviction is revoked — its keypairs take their slots back, a set-aside dynamic peer returns
+     * to the peer table (in the slot it kept), and the endpoint it was evicted from is bound to it
+     * again if the packet comes from there. The newcomer's session stays (as with keep-both).
+     *
+     * @return whether the session is live again (false: a newer session of the same key superseded it)
+     */
+    private boolean restore(Peer peer, SessionKeyPair kp, Endpoint source, long now) {
+        EvictedSessions.Kept k = s.evicted.take(peer);
+        if (k == null) {
+            return !kp.kept; // a concurrent packet restored it (or it is being zeroed)
+        }
+        synchronized (peer) {
+            if (peer.removed()) {
+                if (!k.setAside() || s.peers.putIfAbsent(peer.key(), peer) != null) {
+                    peer.discardKept(k.current(), k.previous()); // removed, or its key came back as a new peer
+                    if (k.setAside()) {
+                        s.releaseSetAside(peer);
+                    }
+                    return false;
+                }
+                peer.reinstated();
+                s.replayMemory.take(peer.key());
+            }
+            if (!peer.restore(k.current(), k.previous())) {
+                return false;
+            }
+            if (source.equals(k.endpoint())) {
+                peer.moveTo(source, s.bindings, source.equals(kp.handshakeEndpoint));
+            }
+        }
+        s.count(EngineCounter.EVICTIONS_CONTESTED);
+        LOG.info("eviction contested: {} authenticated a packet on its evicted session, restored endpoint={}", peer,
+                source);
+        s.emit(new GatewayEvent.SessionConfirmed(peer.key(), source, s.instant(now)));
+        return true;
+    }
+
+    /**
      * Roaming: the peer's endpoint follows its authenticated packets (replies go there, as in
      * WireGuard). The endpoint's binding — what the session policy is asked about when a new
      * identity appears there — moves with it only if no other live session holds it, or if this
@@ -151,7 +194,7 @@ final class DataReceiver {
             }
             Endpoint previous;
             if (takesBinding) {
-                previous = peer.moveTo(source, s.bindings);
+                previous = peer.moveTo(source, s.bindings, source.equals(kp.handshakeEndpoint));
             } else {
                 previous = peer.moveWithoutBinding(source, s.bindings);
                 s.count(EngineCounter.ROAMING_BINDINGS_REFUSED);

@@ -38,5 +38,7 @@ public enum EngineCounter {
     /** Evictions a policy asked for that did not happen: confirmed from elsewhere, or the incumbent was alive. */
     EVICTIONS_DECLINED,
     /** Payloads not staged because the engine-wide staged-bytes bound was reached. */
-    STAGING_REFUSED
+    STAGING_REFUSED,
+    /** Evicted sessions restored by an authenticated packet on their kept keys (the eviction was contested). */
+    EVICTIONS_CONTESTED
 }

@@ -47,6 +47,8 @@ final class EngineState {
     /** Payload bytes staged for peers without a session, engine-wide. */
     final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
     final HalfOpenHandshakes halfOpen;
+    /** Evicted sessions kept for receiving until their keys would expire (revocable eviction). */
+    final EvictedSessions evicted = new EvictedSessions();
     /** Greatest TAI64N of forgotten peers, so their captured initiations cannot be replayed. */
     final ReplayMemory replayMemory;
 
@@ -139,6 +141,26 @@ final class EngineState {
         Peer p = new Peer(key, config, indices, halfOpen, stagedBytes, this::instant);
         p.restoreGreatestTimestamp(replayMemory.take(key));
         return p;
+    }
+
+    /**
+     * Takes an evicted dynamic peer out of the table (if it is still this one) while it keeps its
+     * slot: the dynamic count and its source's quota stay held until {@link #releaseSetAside} (its kept
+     * session ran out or made room) or until it is reinstated.
+     */
+    boolean setAside(Peer peer) {
+        if (peers.remove(peer.key(), peer)) {
+            peer.markRemoved();
+            replayMemory.remember(peer.key(), peer.greatestTimestamp());
+            return true;
+        }
+        return false;
+    }
+
+    /** Gives back the slot of a dynamic peer {@linkplain #setAside set aside}. */
+    void releaseSetAside(Peer peer) {
+        dynamicPeers.decrementAndGet();
+        quotas.release(peer.takeOrigin());
     }
 
     /** Removes a peer from the table (if it is still this one) and keeps the dynamic count right. */

@@ -146,7 +146,7 @@ final class HandshakeInitiator {
                     now, true, null, source);
             peer.beginAsInitiator(f, kp, now);
             // the response authenticated: roam to its source
-            peer.moveTo(source, s.bindings);
+            peer.moveTo(source, s.bindings, true); // the response came from there
             peer.timers().anyAuthenticatedPacketReceived(now);
         }
         s.count(EngineCounter.HANDSHAKES_COMPLETED);

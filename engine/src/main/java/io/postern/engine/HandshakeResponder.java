@@ -102,12 +102,14 @@ final class HandshakeResponder {
             return;
         }
         PolicyGuard.Verdict verdict = null;
-        Peer incumbent = s.bindings.peerAt(source);
+        EndpointBindings.Binding binding = s.bindings.at(source);
+        Peer incumbent = binding == null ? null : binding.peer();
         if (incumbent != null && incumbent != peer && !incumbent.removed() && incumbent.hasLiveSession(now)) {
             long lastAuthenticated = incumbent.timers().lastAuthenticatedMillis();
             verdict = s.policy.decide(new IdentityChange(source, incumbent.key(), key,
                     lastAuthenticated == PeerTimers.NEVER ? null : s.instant(lastAuthenticated),
-                    incumbent.configured(), peer != null && peer.configured(), s.instant(now)));
+                    incumbent.configured(), peer != null && peer.configured(), s.instant(now),
+                    binding.handshake() ? IdentityChange.Binding.HANDSHAKE : IdentityChange.Binding.ROAMING));
             if (verdict.fault() != null) {
                 events.add(verdict.fault());
             }
@@ -272,6 +274,11 @@ final class HandshakeResponder {
     private boolean makeRoomForDynamicPeer() {
         Peer victim = s.halfOpen.oldestUnconfirmedDynamic(null);
         if (victim != null && teardown.evictHalfOpen(victim) && victim.removed()) {
+            return true;
+        }
+        EvictedSessions.Kept kept = s.evicted.takeOldestDynamic(); // an evicted session nobody contested yet
+        if (kept != null) {
+            teardown.dropKept(kept);
             return true;
         }
         long idleBefore = s.now() - DYNAMIC_PEER_IDLE;

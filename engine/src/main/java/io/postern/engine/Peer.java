@@ -143,12 +143,13 @@ final class Peer {
      * Roaming: the endpoint follows an authenticated packet from {@code source}, and the endpoint
      * binding with it. Caller holds the monitor.
      *
+     * @param handshake whether the packet's keypair was made in a handshake at {@code source}
      * @return the endpoint before
      */
-    Endpoint moveTo(Endpoint source, EndpointBindings bindings) {
+    Endpoint moveTo(Endpoint source, EndpointBindings bindings, boolean handshake) {
         Endpoint before = endpoint;
         endpoint = source;
-        bindings.bind(source, this, before);
+        bindings.bind(source, this, before, handshake);
         return before;
     }
 
@@ -281,9 +282,14 @@ final class Peer {
     void clear() {
         discard(current);
         discard(previous);
-        discard(next);
         current = null;
         previous = null;
+        endSession();
+    }
+
+    /** What every end of a session drops besides the current and previous keypairs. Caller holds the monitor. */
+    private void endSession() {
+        discard(next);
         next = null;
         halfOpen.settled(this);
         abandonInitiation();
@@ -291,6 +297,66 @@ final class Peer {
         cookie = null;
         lastMac1 = null;
         timers.keysCleared();
+    }
+
+    /**
+     * Eviction (revocable): the current and previous keypairs leave the slots — nothing is sent on
+     * them any more — but are kept for receiving (marked {@link SessionKeyPair#kept}, still in the
+     * index table); the unconfirmed "next" keypair, the initiation in flight, the staged packets and
+     * the cookie are dropped and the timers stop, as in {@link #clear}. Caller holds the monitor.
+     *
+     * @return the kept keypairs: {current, previous}, either may be null
+     */
+    SessionKeyPair[] evictKeepingReceiveKeys() {
+        SessionKeyPair c = current;
+        SessionKeyPair p = previous;
+        current = null;
+        previous = null;
+        if (c != null) {
+            c.kept = true;
+        }
+        if (p != null) {
+            p.kept = true;
+        }
+        endSession();
+        return new SessionKeyPair[] {c, p};
+    }
+
+    /**
+     * An authenticated packet arrived on a kept keypair of an evicted session: the eviction is
+     * revoked and the kept keypairs take their slots back — unless the peer has keys of a newer
+     * session, which supersede them (then they are zeroed). Caller holds the monitor.
+     *
+     * @return whether the session was restored
+     */
+    boolean restore(SessionKeyPair keptCurrent, SessionKeyPair keptPrevious) {
+        if (!hasNoKeys() || removed) {
+            discardKept(keptCurrent, keptPrevious);
+            return false;
+        }
+        current = keptCurrent;
+        previous = keptPrevious;
+        long derived = Long.MIN_VALUE;
+        for (SessionKeyPair kp : new SessionKeyPair[] {keptCurrent, keptPrevious}) {
+            if (kp != null) {
+                kp.kept = false;
+                derived = Math.max(derived, kp.createdMillis);
+            }
+        }
+        if (derived != Long.MIN_VALUE) {
+            derived(derived); // the keys are zeroed REJECT_AFTER_TIME × 3 after they were made, as before
+        }
+        return true;
+    }
+
+    /** Zeroes kept keypairs of an evicted session and frees their indices. Caller holds the monitor. */
+    void discardKept(SessionKeyPair keptCurrent, SessionKeyPair keptPrevious) {
+        for (SessionKeyPair kp : new SessionKeyPair[] {keptCurrent, keptPrevious}) {
+            if (kp != null) {
+                kp.kept = false;
+                discard(kp);
+            }
+        }
     }
 
     /** Zeroes {@code kp} and frees its index; null is ignored. */
@@ -503,6 +569,11 @@ final class Peer {
     /** It left the engine (the peer table no longer holds it). */
     void markRemoved() {
         removed = true;
+    }
+
+    /** It is back in the peer table: a dynamic peer set aside by an eviction that was contested. Caller holds the monitor. */
+    void reinstated() {
+        removed = false;
     }
 
     /** Its keys expired (REJECT_AFTER_TIME × 3 without a handshake). Caller holds the monitor. */

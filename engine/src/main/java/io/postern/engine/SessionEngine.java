@@ -418,6 +418,16 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         return handshakes;
     }
 
+    /** @return how many evicted sessions are kept for receiving (tests) */
+    int keptEvictedSessions() {
+        return state.evicted.size();
+    }
+
+    /** @return how many dynamic-peer slots are held, set-aside evicted peers included (tests) */
+    int dynamicPeerCount() {
+        return state.dynamicPeers.get();
+    }
+
     /** @return the half-open handshake table (tests) */
     int halfOpenHandshakes() {
         return state.halfOpen.size();
@@ -524,6 +534,11 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         for (Peer p : state.peers.values()) {
             synchronized (p) {
                 p.clear();
+            }
+        }
+        for (EvictedSessions.Kept k : state.evicted.takeAll()) {
+            synchronized (k.peer()) {
+                k.peer().discardKept(k.current(), k.previous());
             }
         }
         state.indices.clear();

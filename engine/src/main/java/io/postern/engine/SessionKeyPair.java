@@ -36,6 +36,11 @@ final class SessionKeyPair {
     private final AeadKey receiveKey;
     private final AtomicLong sendCounter = new AtomicLong();
     private volatile boolean destroyed;
+    /**
+     * Its session was evicted and it is kept for receiving only ({@link EvictedSessions}): not in any
+     * of its peer's slots, never used for sending. Written under the peer's monitor.
+     */
+    volatile boolean kept;
 
     /** "On confirmation, evict {@code incumbent}'s session bound to {@code endpoint}." */
     record EvictionMark(Peer incumbent, Endpoint endpoint) {}

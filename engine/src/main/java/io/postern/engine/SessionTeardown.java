@@ -20,8 +20,12 @@ final class SessionTeardown {
         this.s = state;
     }
 
-    /** Removes {@code peer} from the engine and zeroes its keys. */
+    /** Removes {@code peer} from the engine and zeroes its keys (kept ones of an evicted session too). */
     void remove(Peer peer) {
+        EvictedSessions.Kept kept = s.evicted.take(peer);
+        if (kept != null) {
+            dropKept(kept);
+        }
         synchronized (peer) {
             peer.clear();
             s.bindings.unbind(peer.endpoint(), peer);
@@ -44,6 +48,27 @@ final class SessionTeardown {
         }
         LOG.debug("keys of {} expired and were zeroed", peer);
         s.emit(new GatewayEvent.SessionExpired(peer.key(), s.clock.instant()));
+    }
+
+    /** Zeroes every kept session whose keys are no longer accepted at {@code now}. */
+    void dropExpiredKept(long now) {
+        for (EvictedSessions.Kept k : s.evicted.takeExpired(now)) {
+            dropKept(k);
+        }
+    }
+
+    /**
+     * Zeroes the kept keys of an evicted session (already taken from {@link EvictedSessions}) and
+     * gives back the dynamic-peer slot its set-aside peer held.
+     */
+    void dropKept(EvictedSessions.Kept k) {
+        synchronized (k.peer()) {
+            k.peer().discardKept(k.current(), k.previous());
+        }
+        if (k.setAside()) {
+            s.releaseSetAside(k.peer());
+        }
+        LOG.debug("kept keys of {}'s evicted session zeroed", k.peer());
     }
 
     /**
@@ -71,17 +96,23 @@ final class SessionTeardown {
 
     /**
      * Evicts {@code incumbent}'s session at {@code endpoint} because {@code replacement} just
-     * confirmed a session from there — only if the incumbent is still bound to it (once).
+     * confirmed a session from there — only if the incumbent is still bound to it (once). The
+     * eviction is revocable: the session's keys are kept for receiving only ({@link EvictedSessions})
+     * until they would expire, and an authenticated packet on them restores it. A dynamic incumbent
+     * leaves the peer table but keeps its slot meanwhile.
      */
     void evictStale(Peer incumbent, Peer replacement, Endpoint endpoint) {
         synchronized (incumbent) {
             if (incumbent.removed() || !s.bindings.unbind(endpoint, incumbent)) {
                 return; // no longer bound there: it roamed, was removed, or was evicted already
             }
-            incumbent.clear();
+            SessionKeyPair[] kept = incumbent.evictKeepingReceiveKeys();
             incumbent.forgetEndpoint();
-            if (!incumbent.configured()) {
-                s.forget(incumbent);
+            boolean setAside = !incumbent.configured() && s.setAside(incumbent);
+            if (kept[0] != null || kept[1] != null) {
+                s.evicted.keep(new EvictedSessions.Kept(incumbent, kept[0], kept[1], endpoint, setAside));
+            } else if (setAside) {
+                s.releaseSetAside(incumbent); // nothing to keep (only an unconfirmed keypair was live)
             }
         }
         s.count(EngineCounter.STALE_SESSIONS_EVICTED);

@@ -40,6 +40,7 @@ final class TimerTick {
     /** Runs every expired deadline of every peer at the clock's current time. */
     void tick() {
         long now = s.now();
+        teardown.dropExpiredKept(now);
         for (Peer peer : s.peers.values()) {
             if (peer.removed()) {
                 continue;

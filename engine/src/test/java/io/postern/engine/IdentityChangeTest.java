@@ -114,7 +114,11 @@ class IdentityChangeTest {
             }
             assertThat(policy.events).filteredOn(GatewayEvent.SessionEvicted.class::isInstance).hasSize(1);
         }
-        // the gateway's keys for A were zeroed: only B's (2) remain live
+        // A's keys are kept for receiving only (the eviction is revocable) and zeroed once they would
+        // expire: then only B's (2) remain; B's keepalives keep its session confirmed meanwhile
+        assertThat(gw.engine.keptEvictedSessions()).isEqualTo(1);
+        h.advance(ProtocolConstants.REJECT_AFTER_TIME);
+        assertThat(gw.engine.keptEvictedSessions()).isZero();
         assertThat(transportKeysOf(gw, false)).isEqualTo(2);
     }
 

@@ -91,6 +91,80 @@ class OnPathEvictionTest {
         assertThat(gw.status(victim).state()).isEqualTo(SessionState.ESTABLISHED);
     }
 
+    /**
+     * The attacker confirms before the victim's next packet: the eviction happens, but the victim's
+     * next authenticated packet on its old session restores it (the eviction was contested).
+     */
+    @Test
+    void aVictimEvictedBeforeItsNextPacketGetsItsSessionBackWithThatPacket() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+        long sessionsBefore = victim.engine.counters().handshakesInitiated();
+
+        EngineHarness.Node attacker = attack(gw, victim, false, true); // confirmed from E before the victim spoke
+        assertThat(gw.engine.counters().staleSessionsEvicted()).as("the attack evicted the victim").isEqualTo(1);
+        assertThat(gw.engine.peer(victim.key())).isEmpty();
+
+        h.advance(Duration.ofMillis(20));
+        for (int i = 0; i < 5; i++) {
+            victim.send(gw, "still here " + i);
+            h.deliver();
+        }
+
+        assertThat(gw.handler.texts()).as("no packet of the victim was lost")
+                .contains("still here 0", "still here 1", "still here 2", "still here 3", "still here 4");
+        assertThat(gw.engine.counters().get(EngineCounter.EVICTIONS_CONTESTED)).isEqualTo(1);
+        assertThat(gw.status(victim).state()).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(gw.engine.peerAt(e)).as("E is bound to the victim again").contains(victim.key());
+        assertThat(gw.engine.peer(attacker.key())).isPresent();
+        assertThat(victim.engine.counters().handshakesInitiated()).as("no new handshake was needed")
+                .isEqualTo(sessionsBefore);
+        gw.send(victim, "the gateway reaches the victim again");
+        h.deliver();
+        assertThat(victim.handler.texts()).contains("the gateway reaches the victim again");
+    }
+
+    /** A genuinely restarted peer's old session is kept for receiving only until its keys would expire. */
+    @Test
+    void anEvictedSessionNobodyContestsIsZeroedWhenItsKeysWouldExpire() {
+        EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+        victim.stop();
+        EngineHarness.Node restarted = h.client(e, gw);
+        h.establish(restarted, gw);
+        assertThat(gw.engine.counters().staleSessionsEvicted()).isEqualTo(1);
+        assertThat(gw.engine.keptEvictedSessions()).isEqualTo(1);
+        assertThat(gw.engine.dynamicPeerCount()).as("the kept session holds its dynamic-peer slot").isEqualTo(2);
+
+        h.advance(ProtocolConstants.REJECT_AFTER_TIME.plusSeconds(1));
+
+        assertThat(gw.engine.keptEvictedSessions()).isZero();
+        assertThat(gw.engine.dynamicPeerCount()).isLessThanOrEqualTo(1);
+        assertThat(gw.engine.peer(victim.key())).isEmpty();
+    }
+
+    /** A kept session holds a dynamic-peer slot, and is the first to make room when the table is full. */
+    @Test
+    void aKeptSessionMakesRoomInAFullDynamicTable() {
+        EngineHarness.Node gw = h.node(EngineHarness.newKeys(), EngineHarness.GATEWAY,
+                new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION), OnPolicyFault.KEEP_BOTH,
+                TestAdmission.OPEN, EngineHarness.DETERMINISTIC.withPeerBounds(2, 100));
+        EngineHarness.Node victim = h.client(e, gw);
+        h.establish(victim, gw);
+        victim.stop();
+        h.establish(h.client(e, gw), gw); // the restart: the old session is kept, the table is full
+        assertThat(gw.engine.dynamicPeerCount()).isEqualTo(2);
+
+        EngineHarness.Node other = h.client(at("198.18.3.2", 40000), gw);
+        h.establish(other, gw);
+
+        assertThat(gw.engine.peer(other.key())).isPresent();
+        assertThat(gw.engine.keptEvictedSessions()).isZero();
+        assertThat(gw.engine.dynamicPeerCount()).isEqualTo(2);
+    }
+
     @Test
     void theGenuineRestartStillEvictsAtOnce() {
         EngineHarness.Node gw = h.gateway(new FixedPolicy(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION));

@@ -2,7 +2,9 @@ package io.postern.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.postern.event.DropReason;
 import io.postern.net.Endpoint;
+import io.postern.spi.IdentityChange;
 import io.postern.spi.PolicyDecision;
 import io.postern.wire.MessageType;
 import java.net.InetAddress;
@@ -64,5 +66,78 @@ class RoamingBindingTest {
         assertThat(gw.engine.peer(attacker.key())).isPresent();
         assertThat(gw.status(attacker).state()).isEqualTo(SessionState.ESTABLISHED);
         assertThat(gw.engine.peerAt(e)).contains(restarted.key());
+    }
+
+    /** As session-policy's reject-while-bound: REJECT only for an incumbent that shook hands at the endpoint. */
+    private static final class RejectWhileProvenBound extends FixedPolicy {
+        RejectWhileProvenBound() {
+            super(PolicyDecision.REJECT);
+        }
+
+        @Override
+        public PolicyDecision onIdentityChange(IdentityChange change) {
+            questions.add(change);
+            return change.incumbentShookHandsHere() ? PolicyDecision.REJECT : PolicyDecision.ACCEPT_AND_KEEP_BOTH;
+        }
+    }
+
+    /** {@code from}'s next transport packet arrives at the gateway with {@code spoofed} as its source. */
+    private void sendSpoofed(EngineHarness.Node gw, EngineHarness.Node from, Endpoint spoofed, String text) {
+        h.net.dropIf(d -> d.from().equals(from.endpoint) && d.type() == MessageType.TRANSPORT_DATA.code());
+        from.send(gw, text);
+        h.deliver();
+        h.net.dropIf(d -> false);
+        h.net.inject(spoofed, EngineHarness.GATEWAY, h.net.captured.getLast().bytes());
+        h.deliver();
+    }
+
+    @Test
+    void aRoamedBindingDoesNotLockNewcomersOutAndThePolicyIsToldItWasRoamed() {
+        Endpoint e = at("198.18.2.1", 40000);
+        Endpoint f = at("198.18.2.9", 40000);
+        RejectWhileProvenBound policy = new RejectWhileProvenBound();
+        EngineHarness.Node gw = h.gateway(policy);
+        EngineHarness.Node roamer = h.client(f, gw);
+        h.establish(roamer, gw);
+        sendSpoofed(gw, roamer, e, "from E"); // E is free: the roamer takes its binding by roaming
+        assertThat(gw.engine.peerAt(e)).contains(roamer.key());
+
+        EngineHarness.Node newcomer = h.client(e, gw);
+        h.establish(newcomer, gw);
+
+        assertThat(policy.questions).singleElement().satisfies(q -> {
+            assertThat(q.incumbent()).isEqualTo(roamer.key());
+            assertThat(q.incumbentBinding()).isEqualTo(IdentityChange.Binding.ROAMING);
+        });
+        assertThat(gw.engine.counters().drops(DropReason.POLICY_REJECTED)).isZero();
+        assertThat(gw.status(newcomer).state()).as("not locked out of E").isEqualTo(SessionState.ESTABLISHED);
+        assertThat(gw.engine.peerAt(e)).as("the handshake at E proves the binding").contains(newcomer.key());
+        assertThat(gw.status(roamer).state()).isEqualTo(SessionState.ESTABLISHED);
+    }
+
+    @Test
+    void thePolicySeesTheBindingProvenByAHandshakeNotTheRoamedOne() {
+        Endpoint e = at("198.18.2.1", 40000);
+        Endpoint f = at("198.18.2.9", 40000);
+        RejectWhileProvenBound policy = new RejectWhileProvenBound();
+        EngineHarness.Node gw = h.gateway(policy);
+        EngineHarness.Node occupant = h.client(e, gw);
+        h.establish(occupant, gw);
+        EngineHarness.Node roamer = h.client(f, gw);
+        h.establish(roamer, gw);
+        sendSpoofed(gw, roamer, e, "from E"); // refused: E is held by the occupant's live session
+        assertThat(gw.engine.counters().get(EngineCounter.ROAMING_BINDINGS_REFUSED)).isEqualTo(1);
+
+        EngineHarness.Node newcomer = h.client(e, gw);
+        newcomer.send(gw, "let me in");
+        h.deliver();
+
+        assertThat(policy.questions).singleElement().satisfies(q -> {
+            assertThat(q.incumbent()).isEqualTo(occupant.key());
+            assertThat(q.incumbentBinding()).isEqualTo(IdentityChange.Binding.HANDSHAKE);
+            assertThat(q.incumbentShookHandsHere()).isTrue();
+        });
+        assertThat(gw.engine.counters().drops(DropReason.POLICY_REJECTED)).isEqualTo(1);
+        assertThat(gw.engine.peerAt(e)).contains(occupant.key());
     }
 }

@@ -16,7 +16,12 @@ import java.util.Set;
  * <ul>
  *   <li>pinned incumbent, approved newcomer: {@link PolicyDecision#ACCEPT_AND_RESET_AFTER_CONFIRMATION}
  *       (the newcomer gets in; the stale session is evicted once the new one is confirmed);</li>
- *   <li>pinned incumbent, any other newcomer: {@link PolicyDecision#REJECT} (the incumbent keeps the endpoint);</li>
+ *   <li>pinned incumbent that shook hands at the endpoint, any other newcomer: {@link PolicyDecision#REJECT}
+ *       (the incumbent keeps the endpoint);</li>
+ *   <li>pinned incumbent that only roamed there ({@link IdentityChange.Binding#ROAMING}: an authenticated
+ *       packet from that source, which proves the key, not the address), any other newcomer:
+ *       {@link PolicyDecision#ACCEPT_AND_KEEP_BOTH} — the pin protects the pinned session, but the key
+ *       cannot lock others out of an endpoint it never shook hands at;</li>
  *   <li>incumbent not pinned: {@link PolicyDecision#ACCEPT_AND_RESET_AFTER_CONFIRMATION}.</li>
  * </ul>
  *
@@ -64,7 +69,7 @@ public final class PinnedKeysPolicy implements SessionPolicy, Configurable {
     public PolicyDecision onIdentityChange(IdentityChange change) {
         PinFile p = pins;
         if (p.isPinned(change.incumbent()) && !p.approves(change.incumbent(), change.newcomer())) {
-            return PolicyDecision.REJECT;
+            return change.incumbentShookHandsHere() ? PolicyDecision.REJECT : PolicyDecision.ACCEPT_AND_KEEP_BOTH;
         }
         return PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION;
     }

@@ -52,6 +52,14 @@ class PinnedKeysPolicyTest {
     }
 
     @Test
+    void aPinnedKeyThatOnlyRoamedToTheEndpointKeepsItsSessionButLocksNobodyOut() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        IdentityChange roamed = new IdentityChange(Endpoint.of(InetAddress.getLoopbackAddress(), 40000), PINNED,
+                STRANGER, now.minusSeconds(5), true, false, now, IdentityChange.Binding.ROAMING);
+        assertThat(policy.onIdentityChange(roamed)).isEqualTo(PolicyDecision.ACCEPT_AND_KEEP_BOTH);
+    }
+
+    @Test
     void anApprovalIsOneWayAndForItsPairOnly() {
         // APPROVED is not pinned: anything may replace it; PINNED may not come back over it unless approved
         assertThat(policy.onIdentityChange(change(APPROVED, PINNED))).isEqualTo(PolicyDecision.ACCEPT_AND_RESET_AFTER_CONFIRMATION);

@@ -1,5 +1,6 @@
 package io.postern.gateway.metrics;
 
+import io.postern.engine.EngineCounter;
 import io.postern.engine.EngineCounters;
 import io.postern.engine.LatencyHistogram;
 import io.postern.engine.PeerStatus;
@@ -29,7 +30,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code postern_dropped_packets_total{reason}}: every drop reason, zeros included</li>
  *   <li>{@code postern_sessions{state}}, {@code postern_peers{kind}}: gauges</li>
  *   <li>{@code postern_policy_decisions_total{policy,decision}}, {@code postern_policy_faults_total}</li>
- *   <li>{@code postern_stale_sessions_evicted_total}</li>
+ *   <li>{@code postern_stale_sessions_evicted_total}, {@code postern_evictions_contested_total} (evicted
+ *       sessions restored by an authenticated packet on their kept keys)</li>
  *   <li>{@code postern_handshakes_abandoned_total}, {@code postern_half_open_evicted_total}</li>
  *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
  *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
@@ -103,6 +105,8 @@ public final class EngineMetrics {
         }
         counter(t, "postern_stale_sessions_evicted_total",
                 "Sessions evicted because a new identity confirmed a session at their endpoint.", c.staleSessionsEvicted());
+        counter(t, "postern_evictions_contested_total", "Evicted sessions restored by an authenticated packet on "
+                + "their kept keys (the evicted peer was alive).", c.get(EngineCounter.EVICTIONS_CONTESTED));
         counter(t, "postern_cookie_replies_sent_total", "Cookie replies sent to handshakes without a valid mac2 "
                 + "(under load).", c.cookieRepliesSent());
         counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME "
