@@ -38,6 +38,21 @@ public interface SessionPolicy {
     PolicyDecision onIdentityChange(IdentityChange change);
 
     /**
+     * Whether {@link #onIdentityChange} is a short computation on its argument and the policy's own
+     * immutable state — no I/O, no lock, no waiting, no unbounded loop — that the engine may run on
+     * the handshake thread itself. The engine then skips the hand-off to the policy's own threads and
+     * its time budget (two thread wake-ups per identity change, milliseconds on a busy machine, on
+     * the reconnect path); a throw or a {@code null} is still a fault. Only a policy that can promise
+     * this should say so: a policy that blocks while saying so stops every handshake. The built-in
+     * policies say true; the default is false.
+     *
+     * @return true to be called on the handshake thread
+     */
+    default boolean decidesWithoutBlocking() {
+        return false;
+    }
+
+    /**
      * Told about every session event after it happened (handshake completed, session confirmed,
      * evicted, expired). For bookkeeping only: the return value of {@link #onIdentityChange} is the
      * only way a policy acts. Same threading rules. The default does nothing.

@@ -23,13 +23,16 @@ public final class MemoryNetwork {
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private int nextPort = 1;
 
-    /** @return a new port: 127.0.0.1:1, :2, … up to :60000, then 127.0.1.1:1 and so on */
+    /** Ports per address: under the engine's per-source quota of dynamic peers (16,384), which a load run is not about. */
+    private static final int PORTS_PER_ADDRESS = 8_192;
+
+    /** @return a new port: 127.0.0.1:1, :2, … up to :8192, then 127.0.1.1:1 and so on */
     public Port open() {
         int n = nextPort++;
-        int host = (n - 1) / 60_000;
+        int host = (n - 1) / PORTS_PER_ADDRESS;
         byte[] ip = {127, (byte) (host >> 8), (byte) host, 1};
         try {
-            return new Port(Endpoint.of(InetAddress.getByAddress(ip), 1 + (n - 1) % 60_000));
+            return new Port(Endpoint.of(InetAddress.getByAddress(ip), 1 + (n - 1) % PORTS_PER_ADDRESS));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

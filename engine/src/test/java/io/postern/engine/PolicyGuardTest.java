@@ -103,6 +103,48 @@ class PolicyGuardTest {
         assertThat(faults.sum()).isEqualTo(2);
     }
 
+    /** A policy that promises it never blocks: {@code decide} calls it on the caller's thread. */
+    private PolicyGuard inlineGuard(Function<IdentityChange, PolicyDecision> decide, OnPolicyFault onFault) {
+        guard = new PolicyGuard(new SessionPolicy() {
+            @Override public String name() { return "inline"; }
+            @Override public String description() { return "a test policy deciding without blocking"; }
+            @Override public boolean decidesWithoutBlocking() { return true; }
+            @Override public PolicyDecision onIdentityChange(IdentityChange change) {
+                calls.incrementAndGet();
+                return decide.apply(change);
+            }
+        }, onFault, AMPLE, clock::get, faults);
+        return guard;
+    }
+
+    @Test
+    void aPolicyThatDecidesWithoutBlockingIsAskedOnTheCallersThreadAndOthersAreNot() {
+        List<Thread> askedOn = new CopyOnWriteArrayList<>();
+        Function<IdentityChange, PolicyDecision> recording = c -> {
+            askedOn.add(Thread.currentThread());
+            return PolicyDecision.ACCEPT_AND_KEEP_BOTH;
+        };
+        assertThat(inlineGuard(recording, OnPolicyFault.DEFAULT).decide(CHANGE))
+                .isEqualTo(new PolicyGuard.Verdict(PolicyDecision.ACCEPT_AND_KEEP_BOTH, null));
+        guard.close();
+        assertThat(guard(recording, List.of(), OnPolicyFault.DEFAULT).decide(CHANGE).decision())
+                .isEqualTo(PolicyDecision.ACCEPT_AND_KEEP_BOTH);
+        assertThat(askedOn).hasSize(2);
+        assertThat(askedOn.get(0)).as("the built-in kind: no hand-off").isSameAs(Thread.currentThread());
+        assertThat(askedOn.get(1)).as("a plugin: on the guard's own thread").isNotSameAs(Thread.currentThread());
+    }
+
+    @Test
+    void aPolicyThatDecidesWithoutBlockingStillFaultsOnAThrowOrNull() {
+        PolicyGuard.Verdict v = inlineGuard(c -> { throw new IllegalStateException("broken"); }, OnPolicyFault.REJECT)
+                .decide(CHANGE);
+        assertThat(v.decision()).isEqualTo(PolicyDecision.REJECT);
+        assertThat(v.fault().error()).contains("broken");
+        guard.close();
+        assertThat(inlineGuard(c -> null, OnPolicyFault.REJECT).decide(CHANGE).fault().error()).isEqualTo("returned null");
+        assertThat(faults.sum()).isEqualTo(2);
+    }
+
     @Test
     void theDefaultFallbackKeepsBoth() {
         assertThat(OnPolicyFault.DEFAULT.decision()).isEqualTo(PolicyDecision.ACCEPT_AND_KEEP_BOTH);

@@ -21,6 +21,12 @@ public final class KeepBothPolicy implements SessionPolicy {
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */
     public KeepBothPolicy() {}
 
+    /** A constant or a comparison of the change's fields: nothing to wait for. */
+    @Override
+    public boolean decidesWithoutBlocking() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "keep-both";

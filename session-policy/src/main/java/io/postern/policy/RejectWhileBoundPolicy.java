@@ -24,6 +24,12 @@ public final class RejectWhileBoundPolicy implements SessionPolicy {
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */
     public RejectWhileBoundPolicy() {}
 
+    /** A constant or a comparison of the change's fields: nothing to wait for. */
+    @Override
+    public boolean decidesWithoutBlocking() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "reject-while-bound";

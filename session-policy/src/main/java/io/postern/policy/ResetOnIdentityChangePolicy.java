@@ -22,6 +22,12 @@ public final class ResetOnIdentityChangePolicy implements SessionPolicy {
     /** Creates the policy; {@link java.util.ServiceLoader} calls this. */
     public ResetOnIdentityChangePolicy() {}
 
+    /** A constant or a comparison of the change's fields: nothing to wait for. */
+    @Override
+    public boolean decidesWithoutBlocking() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "reset-on-identity-change";

@@ -58,6 +58,17 @@ abstract class SessionPolicyContractTest {
     }
 
     @Test
+    void decidesWithoutBlockingSoTheEngineAsksItOnTheHandshakeThread() {
+        assertThat(create().decidesWithoutBlocking()).isTrue();
+    }
+
+    @Test
+    void itsPluginNameIsItsName() {
+        SessionPolicy policy = create();
+        assertThat(policy.getClass().getAnnotation(io.postern.spi.PluginName.class).value()).isEqualTo(policy.name());
+    }
+
+    @Test
     void descriptionIsNonBlank() {
         assertThat(create().description()).isNotBlank();
     }
