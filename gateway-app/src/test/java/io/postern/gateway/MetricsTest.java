@@ -81,6 +81,7 @@ class MetricsTest {
                     .containsEntry("postern_handshake_latency_seconds_count{role=\"responder\"}", 0.0)
                     .containsKeys("postern_handshakes_failed_total{reason=\"mac1_invalid\"}",
                             "postern_stale_sessions_evicted_total", "postern_cookie_replies_sent_total",
+                            "postern_cookies_received_total",
                             "postern_handshakes_abandoned_total", "postern_half_open_evicted_total",
                             "postern_handshakes_initiated_total", "postern_transport_sent_bytes_total");
 

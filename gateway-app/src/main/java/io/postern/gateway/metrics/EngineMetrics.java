@@ -35,6 +35,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code postern_handshakes_abandoned_total}, {@code postern_half_open_evicted_total}</li>
  *   <li>{@code postern_cookie_replies_sent_total}: handshakes answered with a cookie reply under load
  *       (the engine counts them as drops with reason {@code MAC2_REQUIRED})</li>
+ *   <li>{@code postern_cookies_received_total}: cookies taken from peers under load (mac2 on our
+ *       next initiations and responses to them)</li>
  *   <li>{@code postern_transport_errors_total}: the transport's socket errors</li>
  *   <li>with the {@code ip} handler: {@code postern_ip_dropped_packets_total{reason}},
  *       {@code postern_ip_echo_replies_total}, {@code postern_ip_forwarded_packets_total}</li>
@@ -109,6 +111,8 @@ public final class EngineMetrics {
                 + "their kept keys (the evicted peer was alive).", c.get(EngineCounter.EVICTIONS_CONTESTED));
         counter(t, "postern_cookie_replies_sent_total", "Cookie replies sent to handshakes without a valid mac2 "
                 + "(under load).", c.cookieRepliesSent());
+        counter(t, "postern_cookies_received_total", "Cookies taken from cookie replies of peers under load "
+                + "(mac2 on our next handshake messages to them).", c.cookiesReceived());
         counter(t, "postern_handshakes_abandoned_total", "Initiations given up after REKEY_ATTEMPT_TIME "
                 + "without a response.", c.handshakesAbandoned());
         counter(t, "postern_half_open_evicted_total", "Unconfirmed handshakes dropped to keep the half-open and "
