@@ -151,6 +151,7 @@ measure() { # label
     # a run that failed (e.g. the control connection lost in the flood) counts as more than 1 % loss
     lost=$(echo "$out" | jq 'if .error then 100 else .end.sum.lost_percent // 100 end')
     pps=$(echo "$out" | jq '((.end.sum.packets // 0) - (.end.sum.lost_packets // 0)) / (.end.sum.seconds // 1)')
+    echo "  $label ${rate} Mbit/s: loss $lost %, $pps pps received$(echo "$out" | jq -r 'if .error then ", iperf3: " + .error else "" end')" >&2
     if awk "BEGIN{exit !($lost <= 1.0)}"; then best=$pps; best_rate=$rate; else break; fi
   done
   local t0 t1 out packets hz
