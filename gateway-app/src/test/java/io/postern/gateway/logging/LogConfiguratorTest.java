@@ -9,9 +9,9 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import java.lang.module.ModuleDescriptor;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +49,14 @@ class LogConfiguratorTest {
 
     @Test
     void itIsTheConfiguratorLogbackFindsAndItConfiguredThisJvm() {
-        assertThat(ServiceLoader.load(Configurator.class).stream().map(ServiceLoader.Provider::type))
-                .contains(LogConfigurator.class);
+        ModuleDescriptor module = LogConfigurator.class.getModule().getDescriptor();
+        if (module != null) { // on the module path: the module provides it to Logback's ServiceLoader
+            assertThat(module.provides()).anySatisfy(p -> {
+                assertThat(p.service()).isEqualTo(Configurator.class.getName());
+                assertThat(p.providers()).contains(LogConfigurator.class.getName());
+            });
+        }
+        // no logback.xml any more: only LogConfigurator names an appender STDERR (Logback's fallback names it "console")
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         assertThat(root.getAppender("STDERR")).isInstanceOf(ConsoleAppender.class);
