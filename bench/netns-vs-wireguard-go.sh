@@ -25,8 +25,9 @@
 #    same host and port with a new key (198.19.0.3): the NAT maps it to the same public IP:port A
 #    had. Measured: the RTT of B's first ping to the gateway (ping's time=, which includes the
 #    handshake wireguard-go does before sending the queued echo request), and the CPU time the gateway
-#    process used meanwhile (all its threads, /proc/PID/task/*/schedstat: a figure the machine's load
-#    does not inflate the way it inflates wall time). Printed: each round, the medians and the ratios
+#    process used meanwhile (its threads, /proc/PID/task/*/schedstat, per thread: one that ends in
+#    between, such as Postern's finished warm-up, is not counted; a figure the machine's load does
+#    not inflate the way it inflates wall time). Printed: each round, the medians and the ratios
 #    Postern ÷ wireguard-go.
 # 2. Hub: both peers connected to the gateway, iperf3 from host 0 to host 1 through it: UDP with
 #    1,200-byte datagrams at the highest offered rate of a short ladder with ≤ 1 % loss, and TCP.
@@ -186,7 +187,12 @@ capture_steps() {
          END {printf "%.2f | %.2f | %.2f", (r-i)*1000, (d-r)*1000, (o-d)*1000}'
 }
 
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+# CPU ns of each of the process's threads now, one "tid ns" line each
+cpu_tids() { for f in /proc/"$1"/task/*/schedstat; do t="${f%/schedstat}"; echo "${t##*/} $(cut -d' ' -f1 "$f" 2>/dev/null || echo 0)"; done 2>/dev/null; }
+# CPU ms the threads alive at the end used since the snapshot $2 (a thread started meanwhile: all of
+# its time; a thread that ended meanwhile, such as a finished warm-up, is missing from both ends)
+cpu_since_ms() { cpu_tids "$1" | awk -v snap="$2" 'BEGIN {n = split(snap, a, "\n"); for (i = 1; i <= n; i++) {split(a[i], f, " "); t0[f[1]] = f[2]}}
+  {s += $2 - (($1 in t0) ? t0[$1] : 0)} END {printf "%.1f", s / 1e6}'; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -215,10 +221,10 @@ if [ -z "${SKIP_RECONNECT:-}" ]; then
       ta=$(first_ping_ms "$h0" 198.19.0.1)
       peer_down "$h0" "${p}a" "$apid"
       [ -n "${CAPTURE:-}" ] && capture_start
-      c0=$(cpu_ns "$gw_pid")
+      c0=$(cpu_tids "$gw_pid")
       peer_up "$h0" "${p}b" "$kb" 198.19.0.3/24 "$gpub"; bpid=$wggo_pid
       tb=$(first_ping_ms "$h0" 198.19.0.1)
-      cb=$(awk -v a="$c0" -v b="$(cpu_ns "$gw_pid")" 'BEGIN{printf "%.1f", (b-a)/1e6}')
+      cb=$(cpu_since_ms "$gw_pid" "$c0")
       steps=""
       [ -n "${CAPTURE:-}" ] && steps=$(capture_steps)
       peer_down "$h0" "${p}b" "$bpid"

@@ -8,17 +8,28 @@
 #   plugins/      third-party plugin jars (empty; see examples/policy-plugin)
 #   lib/postern.aot  the AOT cache of a training run (JDK 25, JEP 483/514/515; skipped with POSTERN_AOT=0)
 # jlink's module path: TARGET_DIR/image-modules first (Guice and aopalliance with the descriptors
-# moditect added), then the gateway-app jar and TARGET_DIR/lib (its runtime dependencies).
+# moditect added), TARGET_DIR/image-upgraded (picocli at class-file version 52, see below), then the
+# gateway-app jar and TARGET_DIR/lib (its runtime dependencies).
 set -euo pipefail
 java_home="$1" target="$2" app_jar="$3" modules="$4"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 image="$target/image"
 
 rm -rf "$image"
+# picocli is compiled for Java 5 (class-file version 49): the AOT cache cannot hold such "old" classes nor
+# any class depending on one (every Postern command), so they were loaded, verified and linked at each
+# start. ClassfileUpgrade.java rewrites them to version 52 with stack maps (same bytecode); the upgraded
+# jar comes first on jlink's module path. If it fails the original is used (the image works, starts slower).
+upgraded="$target/image-upgraded"
+rm -rf "$upgraded" && mkdir -p "$upgraded"
+for jar in "$target"/lib/picocli-*.jar; do
+  [ -f "$jar" ] || continue
+  "$java_home/bin/java" "$here/ClassfileUpgrade.java" "$jar" "$upgraded/$(basename "$jar")" || rm -f "$upgraded/$(basename "$jar")"
+done
 # --ignore-signing-information: Bouncy Castle's jar is signed; a jlink image cannot carry jar signatures.
 # No --generate-cds-archive: its two archives add 29 MB (the 60 MB budget) for ~0.1 s of start; see BENCHMARKS.md.
 "$java_home/bin/jlink" \
-  --module-path "$target/image-modules:$target/$app_jar:$target/lib" \
+  --module-path "$target/image-modules:$upgraded:$target/$app_jar:$target/lib" \
   --add-modules "$modules" \
   --ignore-signing-information \
   --strip-debug --no-header-files --no-man-pages --compress zip-9 \

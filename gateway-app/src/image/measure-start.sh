@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the image's start time: from launching `bin/postern up` to its "listening on:" line, N runs,
 # printing each run and the median (milliseconds). Usage: measure-start.sh IMAGE_DIR [N] [extra JAVA_OPTS]
+# (its wg socket in a directory of its own: another gateway on the machine may hold /var/run/wireguard/postern.sock)
 set -euo pipefail
 image="$1" n="${2:-11}" opts="${3:-}"
 work="$(mktemp -d)"
@@ -10,7 +11,7 @@ times=()
 for i in $(seq 0 "$n"); do
   rm -f "$work/out"
   start=$(date +%s%N)
-  POSTERN_DATA_DIR="$work" JAVA_OPTS="$opts" "$image/bin/postern" up >"$work/out" 2>"$work/err" &
+  POSTERN_DATA_DIR="$work" JAVA_OPTS="$opts" "$image/bin/postern" up --uapi-dir "$work" >"$work/out" 2>"$work/err" &
   pid=$!
   until grep -q '^listening on:' "$work/out" 2>/dev/null; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; exit 1; }

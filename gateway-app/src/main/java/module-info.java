@@ -17,6 +17,9 @@ module io.postern.gateway {
     requires io.postern.api;
     requires io.postern.engine;
     requires org.slf4j;
+    // only for io.postern.gateway.logging.LogConfigurator: the logging set up in code, not logback.xml (start time)
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
     requires info.picocli;
     // QR codes of client configs (postern peer add --qr); an automatic module, with a moditect descriptor in the image
     requires com.google.zxing;
@@ -47,6 +50,7 @@ module io.postern.gateway {
     uses io.postern.spi.PacketHandler;
     uses io.postern.spi.TransportProvider;
 
+    provides ch.qos.logback.classic.spi.Configurator with io.postern.gateway.logging.LogConfigurator;
     provides io.postern.spi.PacketHandler
             with io.postern.gateway.handler.EchoPacketHandler, io.postern.gateway.ip.IpPacketHandler;
 }

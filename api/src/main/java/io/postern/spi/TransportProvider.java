@@ -39,6 +39,15 @@ public interface TransportProvider {
     Transport bind(InetSocketAddress local) throws IOException;
 
     /**
+     * One-time work that would otherwise fall on the first {@link #bind}, such as linking native calls.
+     * The gateway calls it once, on a background thread, as soon as it knows this transport is
+     * configured, while the rest of the gateway starts; {@link #bind} may run before it finished, so it
+     * must be safe to run concurrently with {@code bind}. It binds, sends and keeps nothing that needs
+     * closing. Default: nothing.
+     */
+    default void prepare() {}
+
+    /**
      * Binds to an address in the transport's own form: {@code ip:port} or {@code [v6]:port} for
      * transports over IP (the default parses that and calls {@link #bind(InetSocketAddress)}), a path
      * for a UNIX domain socket, and so on.

@@ -14,8 +14,8 @@ public final class Main {
     /** The system property that turns Guice's bytecode generation off (its ASM cannot read Java 25 classes, google/guice#1822). */
     static final String GUICE_BYTECODE_GEN = "guice_bytecode_gen_option";
 
-    /** The property logback.xml takes the root level from. */
-    static final String USERSPACE_LOG_PROPERTY = "POSTERN_LOG_LEVEL";
+    /** The property the logging takes the root level from ({@link io.postern.gateway.logging.LogConfigurator}). */
+    static final String USERSPACE_LOG_PROPERTY = io.postern.gateway.logging.LogConfigurator.LEVEL;
 
     private Main() {}
 
@@ -30,7 +30,7 @@ public final class Main {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }
         if (args.length > 0 && args[0].equals("userspace") && System.getProperty(USERSPACE_LOG_PROPERTY) == null) {
-            // wireguard-go's LOG_LEVEL, before the first logger starts logback (logback.xml reads this property)
+            // wireguard-go's LOG_LEVEL, before the first logger starts logback (LogConfigurator reads this property)
             String level;
             try {
                 level = UserspaceCommand.logLevel(System.getenv());
@@ -54,6 +54,6 @@ public final class Main {
      * @return the exit code: 0 success, 1 failure (bad configuration, I/O), 2 bad command line
      */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        return PosternCommand.commandLine(in, out, err, env).execute(args);
+        return PosternCommand.commandLine(args, in, out, err, env).execute(args);
     }
 }

@@ -125,6 +125,8 @@ final class UpCommand implements Callable<Integer> {
             LOG.info("SaveConfig = true: changes made with set, syncconf and peer add are written back to {} at each change", file);
         }
         NodeConfig nodeConfig = parsed.config();
+        // the transports' one-time native linking, in parallel with the rest of the start (never waited for)
+        TransportPreparation.start(registry.transports(), nodeConfig.transports());
         int warmup = HandshakeWarmup.handshakes(parent.env);
         if (warmup < 0) {
             throw new ConfigException(HandshakeWarmup.ENV + ": not a number of handshakes: '"

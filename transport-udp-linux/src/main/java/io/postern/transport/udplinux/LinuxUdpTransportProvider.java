@@ -34,6 +34,12 @@ public final class LinuxUdpTransportProvider implements TransportProvider {
         return Native.unavailableReason();
     }
 
+    /** Links the native calls (the class initialisation of {@code Native}: ~0.1 s on a cold JVM). */
+    @Override
+    public void prepare() {
+        Native.unavailableReason();
+    }
+
     @Override
     public Transport bind(InetSocketAddress local) throws IOException {
         return LinuxUdpTransport.bind(local, LinuxUdpTransport.Options.DEFAULT);

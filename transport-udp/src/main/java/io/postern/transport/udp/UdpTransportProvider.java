@@ -29,6 +29,12 @@ public final class UdpTransportProvider implements TransportProvider {
         return "UDP datagrams on a java.nio DatagramChannel, IPv4 and IPv6 (dual-stack on ::).";
     }
 
+    /** Links the sticky socket's native calls (its class initialisation: ~0.1 s on a cold JVM). */
+    @Override
+    public void prepare() {
+        StickyUdpTransport.unavailable();
+    }
+
     @Override
     public Transport bind(InetSocketAddress local) throws IOException {
         // On a wildcard, replies must leave from the address the peer sent to: sticky sockets where

@@ -1,0 +1,69 @@
+package io.postern.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.postern.spi.Transport;
+import io.postern.spi.TransportProvider;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class TransportPreparationTest {
+    /** Records who prepared it, and on which thread; binds nothing. */
+    private static final class Recording implements TransportProvider {
+        final String name;
+        final List<String> calls;
+        final boolean fail;
+
+        Recording(String name, List<String> calls, boolean fail) {
+            this.name = name;
+            this.calls = calls;
+            this.fail = fail;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public Transport bind(InetSocketAddress local) {
+            throw new AssertionError("prepare must not bind");
+        }
+
+        @Override
+        public void prepare() {
+            calls.add(name + "@" + Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? "(daemon)" : ""));
+            if (fail) {
+                throw new IllegalStateException("cannot link");
+            }
+        }
+    }
+
+    @Test
+    void preparesTheConfiguredTransportsOnlyOnOneDaemonThreadAndSurvivesAFailure() throws InterruptedException {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        NamedPlugins<TransportProvider> registry = NamedPlugins.of("Transport",
+                List.of(new Recording("a", calls, true), new Recording("b", calls, false), new Recording("c", calls, false)),
+                TransportProvider::name, TransportProvider::description);
+        Thread t = TransportPreparation.start(registry, List.of("a", "c", "missing"));
+        assertThat(t).isNotNull();
+        assertThat(t.getName()).isEqualTo(TransportPreparation.THREAD_NAME);
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(calls).containsExactly("a@postern-prepare(daemon)", "c@postern-prepare(daemon)");
+    }
+
+    @Test
+    void nothingToPrepareStartsNoThread() {
+        NamedPlugins<TransportProvider> registry = NamedPlugins.of("Transport", List.<TransportProvider>of(),
+                TransportProvider::name, TransportProvider::description);
+        assertThat(TransportPreparation.start(registry, List.of("udp"))).isNull();
+    }
+}
