@@ -4,7 +4,8 @@
 #   bench/netns-vs-wireguard-go.sh [ROUNDS] [HUB_SECONDS]        (root; ROUNDS ≥ 10 by default)
 #
 #   IMAGE=gateway-app/target/image   the Postern image to test (built by ./mvnw -B package)
-#   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration
+#   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration; udp-portable:
+#                                    Transport = udp with [Plugin.udp] Batched = false (not udp-linux)
 #   POSTERN_JAVA_OPTS=               extra JVM options for the Postern gateway (JAVA_OPTS of bin/postern)
 #   SKIP_RECONNECT=1 / SKIP_HUB=1    run one scenario only
 #   HUB_PROBE=CMD                    during each measured hub rung of the Postern gateway, run
@@ -37,7 +38,10 @@ rounds="${1:-11}" hub_secs="${2:-4}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 image="${IMAGE:-$root/gateway-app/target/image}"
-transport="${POSTERN_TRANSPORT:-udp}"
+transport="${POSTERN_TRANSPORT:-udp}" udp_section=""
+if [ "$transport" = udp-portable ]; then
+  transport=udp udp_section=$'\n[Plugin.udp]\nBatched = false\n'
+fi
 [ "$(id -u)" -eq 0 ] || { echo "netns-vs-wireguard-go: needs root (network namespaces, TUN devices)" >&2; exit 2; }
 [ -x "$image/bin/postern" ] || { echo "netns-vs-wireguard-go: no image at $image (run ./mvnw -B package)" >&2; exit 2; }
 for tool in wireguard-go wg ip nft iperf3 ping jq; do
@@ -134,6 +138,7 @@ AllowedIPs = 198.19.0.2/32
 [Peer]
 PublicKey = $b
 AllowedIPs = 198.19.0.3/32
+$udp_section
 EOF
     )
     rm -f "$work/gw.out"
@@ -190,7 +195,7 @@ cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {pri
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport $transport, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
+echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport ${POSTERN_TRANSPORT:-udp}, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
 echo "# uptime: $(uptime)"
 echo "# image: $image ($(du -sm "$image" | cut -f1) MB), wireguard-go $(wireguard-go --version 2>/dev/null | head -1)"
 
