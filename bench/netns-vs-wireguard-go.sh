@@ -38,7 +38,7 @@ rounds="${1:-11}" hub_secs="${2:-4}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 image="${IMAGE:-$root/gateway-app/target/image}"
-transport="${POSTERN_TRANSPORT:-udp}" udp_section=""
+transport="${POSTERN_TRANSPORT:-udp}" udp_section="" metrics_line=""
 if [ "$transport" = udp-portable ]; then
   transport=udp udp_section=$'\n[Plugin.udp]\nBatched = false\n'
 fi
@@ -130,6 +130,7 @@ Address = 198.19.0.1/24
 Handler = ip
 Admission = allowlist
 Transport = $transport
+$metrics_line
 
 [Peer]
 PublicKey = $a
@@ -282,6 +283,7 @@ hub_measure() { # kind label iperf-args... -> one table row
 
 if [ -z "${SKIP_HUB:-}" ]; then
   rates="${HUB_RATES:-25M 50M 100M 200M 400M 800M}"
+  metrics_line="MetricsListen = 127.0.0.1:9586" # the hub only: the reconnect rounds time a bare start
   : >"$work/hub"
   for kind in postern wggo; do
     gpriv=$(key); ka=$(key); kb=$(key)
@@ -303,6 +305,10 @@ if [ -z "${SKIP_HUB:-}" ]; then
       awk -v l="$loss" 'BEGIN{exit !(l <= 1.0)}' || break
     done
     hub_measure "$kind" "TCP" >>"$work/hub"
+    if [ "$kind" = postern ]; then # the transport's own counters after the ladder (GSO/GRO engaged?)
+      x "$gw" curl -s --max-time 5 http://127.0.0.1:9586/metrics 2>/dev/null | grep '^postern_transport_events_total' \
+        | sed 's/^/# postern after the hub: /' >"$work/hub-counters" || true
+    fi
     kill_pid "$srv"
     gw_stop
     for d in a c; do x "$h0" ip link del "${p}$d" 2>/dev/null || true; x "$h1" ip link del "${p}$d" 2>/dev/null || true; done
@@ -322,6 +328,7 @@ if [ -z "${SKIP_HUB:-}" ]; then
   }
   for rate in $rates; do ratio "UDP 1200 B offered $rate"; done
   ratio "TCP"
+  cat "$work/hub-counters" 2>/dev/null || true
   for kind in postern wggo; do
     echo "$kind: highest UDP rung within 1 % loss: $(ok | awk -F'|' -v k="$kind" '$1 == k && $2 ~ /^UDP/ {r = $2 " (" $3 " packets/s)"} END {print (r == "" ? "none" : r)}')"
   done
