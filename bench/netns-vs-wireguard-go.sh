@@ -4,7 +4,8 @@
 #   bench/netns-vs-wireguard-go.sh [ROUNDS] [HUB_SECONDS]        (root; ROUNDS ≥ 10 by default)
 #
 #   IMAGE=gateway-app/target/image   the Postern image to test (built by ./mvnw -B package)
-#   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration
+#   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration; udp-portable:
+#                                    Transport = udp with [Plugin.udp] Batched = false (not udp-linux)
 #   POSTERN_JAVA_OPTS=               extra JVM options for the Postern gateway (JAVA_OPTS of bin/postern)
 #   SKIP_RECONNECT=1 / SKIP_HUB=1    run one scenario only
 #   HUB_PROBE=CMD                    during each measured hub rung of the Postern gateway, run
@@ -38,7 +39,10 @@ rounds="${1:-11}" hub_secs="${2:-4}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 image="${IMAGE:-$root/gateway-app/target/image}"
-transport="${POSTERN_TRANSPORT:-udp}"
+transport="${POSTERN_TRANSPORT:-udp}" udp_section="" metrics_line=""
+if [ "$transport" = udp-portable ]; then
+  transport=udp udp_section=$'\n[Plugin.udp]\nBatched = false\n'
+fi
 [ "$(id -u)" -eq 0 ] || { echo "netns-vs-wireguard-go: needs root (network namespaces, TUN devices)" >&2; exit 2; }
 [ -x "$image/bin/postern" ] || { echo "netns-vs-wireguard-go: no image at $image (run ./mvnw -B package)" >&2; exit 2; }
 for tool in wireguard-go wg ip nft iperf3 ping jq; do
@@ -127,6 +131,7 @@ Address = 198.19.0.1/24
 Handler = ip
 Admission = allowlist
 Transport = $transport
+$metrics_line
 
 [Peer]
 PublicKey = $a
@@ -135,6 +140,7 @@ AllowedIPs = 198.19.0.2/32
 [Peer]
 PublicKey = $b
 AllowedIPs = 198.19.0.3/32
+$udp_section
 EOF
     )
     rm -f "$work/gw.out"
@@ -196,7 +202,7 @@ cpu_since_ms() { cpu_tids "$1" | awk -v snap="$2" 'BEGIN {n = split(snap, a, "\n
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport $transport, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
+echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport ${POSTERN_TRANSPORT:-udp}, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
 echo "# uptime: $(uptime)"
 echo "# image: $image ($(du -sm "$image" | cut -f1) MB), wireguard-go $(wireguard-go --version 2>/dev/null | head -1)"
 
@@ -283,6 +289,7 @@ hub_measure() { # kind label iperf-args... -> one table row
 
 if [ -z "${SKIP_HUB:-}" ]; then
   rates="${HUB_RATES:-25M 50M 100M 200M 400M 800M}"
+  metrics_line="MetricsListen = 127.0.0.1:9586" # the hub only: the reconnect rounds time a bare start
   : >"$work/hub"
   for kind in postern wggo; do
     gpriv=$(key); ka=$(key); kb=$(key)
@@ -304,6 +311,10 @@ if [ -z "${SKIP_HUB:-}" ]; then
       awk -v l="$loss" 'BEGIN{exit !(l <= 1.0)}' || break
     done
     hub_measure "$kind" "TCP" >>"$work/hub"
+    if [ "$kind" = postern ]; then # the transport's own counters after the ladder (GSO/GRO engaged?)
+      x "$gw" curl -s --max-time 5 http://127.0.0.1:9586/metrics 2>/dev/null | grep '^postern_transport_events_total' \
+        | sed 's/^/# postern after the hub: /' >"$work/hub-counters" || true
+    fi
     kill_pid "$srv"
     gw_stop
     for d in a c; do x "$h0" ip link del "${p}$d" 2>/dev/null || true; x "$h1" ip link del "${p}$d" 2>/dev/null || true; done
@@ -323,6 +334,7 @@ if [ -z "${SKIP_HUB:-}" ]; then
   }
   for rate in $rates; do ratio "UDP 1200 B offered $rate"; done
   ratio "TCP"
+  cat "$work/hub-counters" 2>/dev/null || true
   for kind in postern wggo; do
     echo "$kind: highest UDP rung within 1 % loss: $(ok | awk -F'|' -v k="$kind" '$1 == k && $2 ~ /^UDP/ {r = $2 " (" $3 " packets/s)"} END {print (r == "" ? "none" : r)}')"
   done

@@ -31,6 +31,16 @@ public interface TransportProvider {
     String description();
 
     /**
+     * @return the name of the transport this one is a faster implementation of, the same on the wire
+     *         (the endpoints it hands on carry that name), or null (the default). When a configuration
+     *         selects that name, the gateway binds this one where it can and falls back to the named one
+     *         where it cannot ({@link #bind} fails), and logs which it chose and why
+     */
+    default String fasterImplementationOf() {
+        return null;
+    }
+
+    /**
      * Binds a transport carried over IP to {@code local} (port 0: any free port). Nothing is
      * received until {@link Transport#start} is called.
      *

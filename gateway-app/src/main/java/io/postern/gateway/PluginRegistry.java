@@ -207,7 +207,33 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
                 policies.select(config.sessionPolicy()),
                 admissions.select(config.admission()),
                 config.handlerInstance() != null ? config.handlerInstance() : handlers.select(config.handler()),
-                config.transports().stream().map(transports::select).toList());
+                config.transports().stream().map(n -> transport(n, config.transports())).toList());
+    }
+
+    /**
+     * @return the transport named {@code name}, or a {@link PreferredTransport} when a built-in
+     *         provider is a faster implementation of it ({@code udp-linux} for {@code udp}) that the
+     *         configuration does not also name ({@code configured}); a plugin jar's provider never
+     *         stands in for a built-in name
+     */
+    private TransportProvider transport(String name, List<String> configured) {
+        TransportProvider named = transports.select(name);
+        for (TransportProvider t : transports.all().values()) {
+            Module m = t.getClass().getModule();
+            if (t != named && !configured.contains(t.name()) && (!m.isNamed() || m.getLayer() == ModuleLayer.boot())
+                    && name.equals(fasterImplementationOf(t))) {
+                return new PreferredTransport(named, t);
+            }
+        }
+        return named;
+    }
+
+    private static String fasterImplementationOf(TransportProvider t) {
+        try {
+            return t.fasterImplementationOf();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -109,7 +109,11 @@ public final class EchoThroughputLoad {
         return gatewayEcho(loopback, provider, seconds, threads, NodeConfig.DEFAULT_TRANSPORT);
     }
 
-    /** As above; a {@link PosternNode} ({@code threads} null) uses the transport named {@code transportName}. */
+    /**
+     * As above; a {@link PosternNode} ({@code threads} null) uses the transport named {@code transportName}
+     * ({@code udp-portable}: {@code udp} with {@code [Plugin.udp] Batched = false}, the portable implementation
+     * that plain {@code udp} no longer binds on Linux).
+     */
     static double gatewayEcho(InetAddress loopback, String provider, int seconds, Integer threads, String transportName)
             throws Exception {
         ClassPathPlugins plugins = new ClassPathPlugins(provider);
@@ -117,9 +121,16 @@ public final class EchoThroughputLoad {
         io.postern.key.PublicKey gatewayKey;
         int port;
         if (threads == null) {
-            PosternNode node = PosternNode.start(NodeConfig.builder(plugins.crypto.x25519().generateKeyPair()
+            NodeConfig.Builder config = NodeConfig.builder(plugins.crypto.x25519().generateKeyPair()
                     .privateKey()).listenAddress(loopback).listenPort(0).admission("open").handler("echo")
-                    .cryptoProvider(provider).transport(transportName).build());
+                    .cryptoProvider(provider);
+            if (transportName.equals("udp-portable")) {
+                config.transport("udp").pluginSettings(io.postern.spi.PluginConfig.of("udp", "bench", 1,
+                        List.of(new io.postern.spi.PluginConfig.Setting("Batched", "false", 2))));
+            } else {
+                config.transport(transportName);
+            }
+            PosternNode node = PosternNode.start(config.build());
             gateway = node;
             gatewayKey = node.publicKey();
             port = node.localEndpoint().port();

@@ -47,7 +47,7 @@ public final class TransportEchoLoad {
                 double v = switch (n) {
                     case "raw UDP echo, udp" -> EchoThroughputLoad.rawEcho(bind("udp", loopback), loopback, seconds);
                     case "raw UDP echo, udp-linux" -> EchoThroughputLoad.rawEcho(bind("udp-linux", loopback), loopback, seconds);
-                    case "gateway, udp" -> EchoThroughputLoad.gatewayEcho(loopback, provider, seconds, null, "udp");
+                    case "gateway, udp" -> EchoThroughputLoad.gatewayEcho(loopback, provider, seconds, null, "udp-portable");
                     default -> EchoThroughputLoad.gatewayEcho(loopback, provider, seconds, null, "udp-linux");
                 };
                 double wallS = (System.nanoTime() - t0) / 1e9;

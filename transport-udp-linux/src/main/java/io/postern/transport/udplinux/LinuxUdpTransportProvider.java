@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
  * 64 datagrams per call) and UDP GRO/GSO where the kernel has them, on Linux x86_64/aarch64 through
  * {@code java.lang.foreign}. Elsewhere {@link #bind} fails with the reason; {@code udp} is the portable
  * choice. Binding the IPv6 wildcard {@code ::} gives a dual-stack socket (IPv4 peers appear as IPv4
- * endpoints).
+ * endpoints). It is what {@code Transport = udp} (the default) binds on Linux, the portable {@code udp}
+ * the fallback ({@link #fasterImplementationOf()}).
  */
 @PluginName("udp-linux")
 public final class LinuxUdpTransportProvider implements TransportProvider {
@@ -27,6 +28,12 @@ public final class LinuxUdpTransportProvider implements TransportProvider {
     @Override
     public String description() {
         return "UDP on Linux with batched recvmmsg/sendmmsg and UDP GRO/GSO (java.lang.foreign), IPv4 and IPv6.";
+    }
+
+    /** @return {@code udp}: a configuration that selects {@code udp} gets this one where it binds */
+    @Override
+    public String fasterImplementationOf() {
+        return "udp";
     }
 
     /** @return null when this machine can run the transport, else why not */
