@@ -141,6 +141,24 @@ final class NamedPlugins<T> {
         return candidate.instance(kind, this.name);
     }
 
+    /**
+     * Creates (as {@link #select} does) and returns the built-in implementations only: those of the
+     * gateway's own modules (the boot layer, or the class path in tests), never a plugin jar's, so a
+     * plugin that is not selected still runs no code.
+     *
+     * @return the built-in implementations by name
+     */
+    Map<String, T> builtIns() {
+        Map<String, T> found = new TreeMap<>();
+        for (Candidate<T> c : byName.values()) {
+            Module m = c.type.getModule();
+            if (!m.isNamed() || m.getLayer() == ModuleLayer.boot()) {
+                found.put(c.name, c.instance(kind, name));
+            }
+        }
+        return found;
+    }
+
     /** @return the names, sorted; creates nothing */
     Collection<String> names() {
         return byName.keySet();

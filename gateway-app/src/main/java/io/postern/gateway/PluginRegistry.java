@@ -218,10 +218,8 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
      */
     private TransportProvider transport(String name, List<String> configured) {
         TransportProvider named = transports.select(name);
-        for (TransportProvider t : transports.all().values()) {
-            Module m = t.getClass().getModule();
-            if (t != named && !configured.contains(t.name()) && (!m.isNamed() || m.getLayer() == ModuleLayer.boot())
-                    && name.equals(fasterImplementationOf(t))) {
+        for (TransportProvider t : transports.builtIns().values()) {
+            if (t != named && !configured.contains(t.name()) && name.equals(fasterImplementationOf(t))) {
                 return new PreferredTransport(named, t);
             }
         }
