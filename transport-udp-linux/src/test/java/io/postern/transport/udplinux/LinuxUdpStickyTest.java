@@ -118,6 +118,32 @@ class LinuxUdpStickyTest {
         assertThat(gw.errors()).isZero();
     }
 
+    /** An IPv6 datagram on the dual-stack socket: IPV6_PKTINFO both ways (loopback has only ::1 to show). */
+    @Test
+    void anIpv6PeerGetsItsLocalAddressAndTheReplyFromIt() throws Exception {
+        LinuxUdpTransport gw = wildcard("::");
+        Capture capture = new Capture();
+        gw.start(capture);
+        DatagramChannel client;
+        try {
+            client = DatagramChannel.open(StandardProtocolFamily.INET6).bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+        } catch (java.io.IOException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        client.socket().setSoTimeout(10_000);
+        open.add(client);
+        client.send(ByteBuffer.wrap(new byte[] {6}), new InetSocketAddress(InetAddress.getByName("::1"), gw.localEndpoint().port()));
+        Received r = capture.next();
+        assertThat(r.source().address()).isEqualTo(client.getLocalAddress());
+        assertThat(r.source().localAddress()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(gw.send(r.source(), new byte[] {7}, 0, 1)).isTrue();
+        java.net.DatagramPacket in = receive(client);
+        assertThat(in.getAddress()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(in.getData()[0]).isEqualTo((byte) 7);
+        assertThat(gw.errors()).isZero();
+    }
+
     @Test
     void sendersThatAlternateKeepTheirOwnEndpointAndLocalAddress() throws Exception {
         LinuxUdpTransport gw = wildcard("0.0.0.0");
