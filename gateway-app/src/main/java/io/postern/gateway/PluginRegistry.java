@@ -218,12 +218,21 @@ record PluginRegistry(NamedPlugins<CryptoProvider> crypto, NamedPlugins<Handshak
      */
     private TransportProvider transport(String name, List<String> configured) {
         TransportProvider named = transports.select(name);
+        TransportProvider faster = fasterBuiltIn(transports, name, configured);
+        return faster == null ? named : new PreferredTransport(named, faster);
+    }
+
+    /**
+     * @return the built-in provider that is a faster implementation of the transport {@code name} and
+     *         that the configuration ({@code configured}) does not also name, or null when there is none
+     */
+    static TransportProvider fasterBuiltIn(NamedPlugins<TransportProvider> transports, String name, List<String> configured) {
         for (TransportProvider t : transports.builtIns().values()) {
-            if (t != named && !configured.contains(t.name()) && name.equals(fasterImplementationOf(t))) {
-                return new PreferredTransport(named, t);
+            if (!t.name().equals(name) && !configured.contains(t.name()) && name.equals(fasterImplementationOf(t))) {
+                return t;
             }
         }
-        return named;
+        return null;
     }
 
     private static String fasterImplementationOf(TransportProvider t) {

@@ -32,6 +32,11 @@ final class TransportPreparation {
         for (String name : names) {
             try {
                 providers.add(registry.select(name));
+                // what binds in its place where it can (udp-linux for udp): prepared first
+                TransportProvider faster = PluginRegistry.fasterBuiltIn(registry, name, names);
+                if (faster != null) {
+                    providers.add(providers.size() - 1, faster);
+                }
             } catch (ConfigException e) {
                 // reported, with the available names, when the node starts
             }

@@ -15,11 +15,22 @@ class TransportPreparationTest {
         final String name;
         final List<String> calls;
         final boolean fail;
+        final String fasterOf;
 
         Recording(String name, List<String> calls, boolean fail) {
+            this(name, calls, fail, null);
+        }
+
+        Recording(String name, List<String> calls, boolean fail, String fasterOf) {
             this.name = name;
             this.calls = calls;
             this.fail = fail;
+            this.fasterOf = fasterOf;
+        }
+
+        @Override
+        public String fasterImplementationOf() {
+            return fasterOf;
         }
 
         @Override
@@ -58,6 +69,19 @@ class TransportPreparationTest {
         t.join(10_000);
         assertThat(t.isAlive()).isFalse();
         assertThat(calls).containsExactly("a@postern-prepare(daemon)", "c@postern-prepare(daemon)");
+    }
+
+    @Test
+    void theFasterBuiltInThatBindsInPlaceOfAConfiguredTransportIsPreparedToo() throws InterruptedException {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        NamedPlugins<TransportProvider> registry = NamedPlugins.of("Transport",
+                List.of(new Recording("udp", calls, false), new Recording("udp-linux", calls, false, "udp"),
+                        new Recording("tcp", calls, false)),
+                TransportProvider::name, TransportProvider::description);
+        Thread t = TransportPreparation.start(registry, List.of("udp"));
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(calls).containsExactly("udp-linux@postern-prepare(daemon)", "udp@postern-prepare(daemon)");
     }
 
     @Test
