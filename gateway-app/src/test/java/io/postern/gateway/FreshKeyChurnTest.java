@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.spi.FilterReply;
 import io.postern.engine.PeerConfig;
 import io.postern.engine.SessionState;
 import io.postern.key.PresharedKey;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +80,33 @@ class FreshKeyChurnTest {
     @TempDir
     Path dataDir;
 
+    /**
+     * Counts the lines a logger writes, keeping none of them. A proxy, not a subclass of a logback
+     * class: surefire loads every test class before this class's static initializer lets the module
+     * read logback, and a subclass could not be defined then.
+     */
+    static final class LineCounter {
+        final AtomicLong lines = new AtomicLong();
+        final Appender<ILoggingEvent> appender;
+
+        @SuppressWarnings("unchecked")
+        LineCounter() {
+            appender = (Appender<ILoggingEvent>) Proxy.newProxyInstance(Appender.class.getClassLoader(),
+                    new Class<?>[] {Appender.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "doAppend" -> {
+                            lines.incrementAndGet();
+                            yield null;
+                        }
+                        case "getName", "toString" -> "line-counter";
+                        case "isStarted" -> true;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "getFilterChainDecision" -> FilterReply.NEUTRAL;
+                        default -> method.getReturnType() == boolean.class ? Boolean.FALSE : null;
+                    });
+        }
+    }
+
     private static long usedHeapAfterGc() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
@@ -94,24 +123,12 @@ class FreshKeyChurnTest {
         PluginRegistry registry = PluginRegistry.load();
         CryptoProvider crypto = registry.crypto().select(NodeConfig.DEFAULT_CRYPTO_PROVIDER);
         HandshakeProtocolFactory handshakes = registry.handshakes().select(NodeConfig.DEFAULT_HANDSHAKE);
-        /* Counts the lines a logger writes, keeping none of them (a local class: it is defined only
-           once the static initializer made this module read logback). */
-        final class LineCounter extends AppenderBase<ILoggingEvent> {
-            final AtomicLong lines = new AtomicLong();
-
-            @Override
-            protected void append(ILoggingEvent event) {
-                lines.incrementAndGet();
-            }
-        }
         Logger eventLog = (Logger) LoggerFactory.getLogger(EventLog.class);
         LineCounter lines = new LineCounter();
-        lines.start();
-        eventLog.addAppender(lines);
+        eventLog.addAppender(lines.appender);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         LineCounter allLines = new LineCounter();
-        allLines.start();
-        root.addAppender(allLines);
+        root.addAppender(allLines.appender);
         List<Thread> makers = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         try (RunningGateway gateway = RunningGateway.start(NodeConfig.builder(crypto.x25519().generateKeyPair().privateKey())
@@ -189,8 +206,8 @@ class FreshKeyChurnTest {
         } finally {
             stop.set(true);
             makers.forEach(Thread::interrupt);
-            eventLog.detachAppender(lines);
-            root.detachAppender(allLines);
+            eventLog.detachAppender(lines.appender);
+            root.detachAppender(allLines.appender);
         }
     }
 
