@@ -6,6 +6,8 @@
 #   IMAGE=gateway-app/target/image   the Postern image to test (built by ./mvnw -B package)
 #   POSTERN_TRANSPORT=udp            the Transport key of the Postern gateway's configuration; udp-portable:
 #                                    Transport = udp with [Plugin.udp] Batched = false (not udp-linux)
+#   POSTERN_CRYPTO=                  the CryptoProvider key of the Postern gateway's configuration (default:
+#                                    the gateway's default, fastest); e.g. jca for the JDK's ChaCha20-Poly1305
 #   POSTERN_JAVA_OPTS=               extra JVM options for the Postern gateway (JAVA_OPTS of bin/postern)
 #   SKIP_RECONNECT=1 / SKIP_HUB=1    run one scenario only
 #   HUB_PROBE=CMD                    during each measured hub rung of the Postern gateway, run
@@ -131,6 +133,7 @@ Address = 198.19.0.1/24
 Handler = ip
 Admission = allowlist
 Transport = $transport
+${POSTERN_CRYPTO:+CryptoProvider = $POSTERN_CRYPTO}
 $metrics_line
 
 [Peer]
@@ -202,7 +205,7 @@ cpu_since_ms() { cpu_tids "$1" | awk -v snap="$2" 'BEGIN {n = split(snap, a, "\n
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport ${POSTERN_TRANSPORT:-udp}, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
+echo "# netns-vs-wireguard-go: $(date -u '+%F %T') UTC, rounds $rounds, transport ${POSTERN_TRANSPORT:-udp}, crypto ${POSTERN_CRYPTO:-default}, JAVA_OPTS '${POSTERN_JAVA_OPTS:-}'"
 echo "# uptime: $(uptime)"
 echo "# image: $image ($(du -sm "$image" | cut -f1) MB), wireguard-go $(wireguard-go --version 2>/dev/null | head -1)"
 
