@@ -59,13 +59,13 @@ public final class Poly1305 {
      */
     public void updatePadded(byte[] in, int offset, int length) {
         int full = length & ~(BLOCK - 1);
-        blocks(in, offset, full);
+        blocks(in, offset, full, 1);
         int rest = length - full;
         if (rest > 0) {
             byte[] p = partial;
             System.arraycopy(in, offset + full, p, 0, rest);
             Arrays.fill(p, rest, BLOCK, (byte) 0);
-            block(LittleEndian.getLong(p, 0), LittleEndian.getLong(p, 8), 1);
+            blocks(p, 0, BLOCK, 1);
         }
     }
 
@@ -76,20 +76,22 @@ public final class Poly1305 {
      */
     public void updateFinal(byte[] in, int offset, int length) {
         int full = length & ~(BLOCK - 1);
-        blocks(in, offset, full);
+        blocks(in, offset, full, 1);
         int rest = length - full;
         if (rest > 0) {
             byte[] p = partial;
             System.arraycopy(in, offset + full, p, 0, rest);
             p[rest] = 1;
             Arrays.fill(p, rest + 1, BLOCK, (byte) 0);
-            block(LittleEndian.getLong(p, 0), LittleEndian.getLong(p, 8), 0);
+            blocks(p, 0, BLOCK, 0);
         }
     }
 
     /** Absorbs one full block given as two little-endian longs, e.g. ChaCha20-Poly1305's lengths block. */
     public void update(long m0, long m1) {
-        block(m0, m1, 1);
+        LittleEndian.putLong(partial, 0, m0);
+        LittleEndian.putLong(partial, 8, m1);
+        blocks(partial, 0, BLOCK, 1);
     }
 
     /** Writes the 16-byte tag to {@code out[offset…]} and wipes key and state. */
@@ -120,8 +122,12 @@ public final class Poly1305 {
         Arrays.fill(partial, (byte) 0);
     }
 
-    /** Full 16-byte blocks of {@code in[offset, offset+length)}, length a multiple of 16. */
-    private void blocks(byte[] in, int offset, int length) {
+    /**
+     * Full 16-byte blocks of {@code in[offset, offset+length)}, length a multiple of 16, each with
+     * {@code hibit} (1, or 0 for RFC 8439's short final block) at 2^128: h = (h + m) × r, partially
+     * reduced. Carries are computed with bit operations, never compared and branched on.
+     */
+    private void blocks(byte[] in, int offset, int length, long hibit) {
         long a0 = h0;
         long a1 = h1;
         long a2 = h2;
@@ -131,14 +137,14 @@ public final class Poly1305 {
         for (int i = offset, end = offset + length; i < end; i += BLOCK) {
             long m0 = LittleEndian.getLong(in, i);
             long m1 = LittleEndian.getLong(in, i + 8);
-            // h += m ‖ 1
+            // h += m + hibit·2^128
             long x0 = a0 + m0;
             long c = carry(a0, m0, x0);
             long x1 = a1 + m1;
             long c1 = carry(a1, m1, x1);
             long y1 = x1 + c;
-            c1 += carry(x1, c, y1);
-            long x2 = a2 + 1 + c1;
+            c1 += carryOfSmall(x1, y1);
+            long x2 = a2 + hibit + c1;
             // h × r: d0 = h0·r0 + h1·s1, d1 = h0·r1 + h1·r0 + h2·s1, d2 = h2·r0 (h2 small)
             long d0lo = x0 * k0;
             long d0hi = Math.unsignedMultiplyHigh(x0, k0);
@@ -155,10 +161,10 @@ public final class Poly1305 {
             d1lo = sum;
             p = x2 * ks1; // x2 < 8 and s1 < 2^61: no high part
             sum = d1lo + p;
-            d1hi += carry(d1lo, p, sum);
+            d1hi += carryOfSmall(d1lo, sum);
             d1lo = sum;
-            sum = d1lo + d0hi;
-            d1hi += carry(d1lo, d0hi, sum);
+            sum = d1lo + d0hi; // d0 < 2^126: d0hi < 2^62
+            d1hi += carryOfSmall(d1lo, sum);
             d1lo = sum;
             long d2 = x2 * k0 + d1hi;
 
@@ -168,54 +174,20 @@ public final class Poly1305 {
             a0 = d0lo + fold;
             c = carry(d0lo, fold, a0);
             a1 = d1lo + c;
-            a2 += carry(d1lo, c, a1);
+            a2 += carryOfSmall(d1lo, a1);
         }
         h0 = a0;
         h1 = a1;
         h2 = a2;
     }
 
-    private void block(long m0, long m1, long hibit) {
-        long x0 = h0 + m0;
-        long c = carry(h0, m0, x0);
-        long x1 = h1 + m1;
-        long c1 = carry(h1, m1, x1);
-        long y1 = x1 + c;
-        c1 += carry(x1, c, y1);
-        long x2 = h2 + hibit + c1;
-
-        long d0lo = x0 * r0;
-        long d0hi = Math.unsignedMultiplyHigh(x0, r0);
-        long p = y1 * s1;
-        long sum = d0lo + p;
-        d0hi += Math.unsignedMultiplyHigh(y1, s1) + carry(d0lo, p, sum);
-        d0lo = sum;
-
-        long d1lo = x0 * r1;
-        long d1hi = Math.unsignedMultiplyHigh(x0, r1);
-        p = y1 * r0;
-        sum = d1lo + p;
-        d1hi += Math.unsignedMultiplyHigh(y1, r0) + carry(d1lo, p, sum);
-        d1lo = sum;
-        p = x2 * s1;
-        sum = d1lo + p;
-        d1hi += carry(d1lo, p, sum);
-        d1lo = sum;
-        sum = d1lo + d0hi;
-        d1hi += carry(d1lo, d0hi, sum);
-        d1lo = sum;
-        long d2 = x2 * r0 + d1hi;
-
-        long fold = (d2 >>> 2) + (d2 & ~3L);
-        h2 = d2 & 3;
-        h0 = d0lo + fold;
-        c = carry(d0lo, fold, h0);
-        h1 = d1lo + c;
-        h2 += carry(d1lo, c, h1);
-    }
-
     /** The carry out of {@code sum = a + b} (mod 2^64), as 0 or 1, without a branch. */
     private static long carry(long a, long b, long sum) {
         return ((a & b) | ((a | b) & ~sum)) >>> 63;
+    }
+
+    /** The carry out of {@code sum = a + b} for a {@code b} below 2^63: it wrapped iff a's top bit is set and sum's is not. */
+    private static long carryOfSmall(long a, long sum) {
+        return (a & ~sum) >>> 63;
     }
 }
