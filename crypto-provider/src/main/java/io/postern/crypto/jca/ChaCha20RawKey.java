@@ -20,8 +20,11 @@ class ChaCha20RawKey implements SecretKey {
     private long k3;
     private boolean destroyed;
 
-    /** @param key 32 bytes, copied */
+    /** @param key 32 bytes, copied; anything else is refused with IllegalArgumentException */
     ChaCha20RawKey(byte[] key) {
+        if (key == null || key.length != 32) {
+            throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
+        }
         k0 = LittleEndian.getLong(key, 0);
         k1 = LittleEndian.getLong(key, 8);
         k2 = LittleEndian.getLong(key, 16);
@@ -60,5 +63,10 @@ class ChaCha20RawKey implements SecretKey {
     @Override
     public boolean isDestroyed() {
         return destroyed;
+    }
+
+    /** Whether a seal or open may run: the key is not destroyed and the nonce is ChaCha20's 12 bytes. */
+    final boolean usableWith(byte[] nonce) {
+        return !destroyed && nonce != null && nonce.length == 12;
     }
 }

@@ -31,14 +31,7 @@ final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(JcaChaChaNonceAead::newCipher);
 
     JcaChaChaNonceAead(byte[] key) {
-        super(checked(key));
-    }
-
-    private static byte[] checked(byte[] key) {
-        if (key == null || key.length != Aead.KEY_LENGTH) {
-            throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
-        }
-        return key;
+        super(key);
     }
 
     @Override
@@ -48,7 +41,7 @@ final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
 
     @Override
     public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        if (!usable(nonce)) {
+        if (!usableWith(nonce)) {
             return -1;
         }
         try {
@@ -61,7 +54,7 @@ final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
 
     @Override
     public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        if (!usable(nonce) || length < Aead.TAG_LENGTH) {
+        if (!usableWith(nonce) || length < Aead.TAG_LENGTH) {
             return -1;
         }
         try {
@@ -73,10 +66,6 @@ final class JcaChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
             CIPHER.remove();
             return -1;
         }
-    }
-
-    private boolean usable(byte[] nonce) {
-        return !isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
     private Cipher init(int mode, byte[] nonce, byte[] aad) throws GeneralSecurityException {

@@ -40,14 +40,7 @@ final class SplitChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     SplitChaChaNonceAead(byte[] key) {
-        super(checked(key));
-    }
-
-    private static byte[] checked(byte[] key) {
-        if (key == null || key.length != Aead.KEY_LENGTH) {
-            throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
-        }
-        return key;
+        super(key);
     }
 
     @Override
@@ -57,7 +50,7 @@ final class SplitChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
 
     @Override
     public int seal(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        if (!usable(nonce) || length < 0) {
+        if (!usableWith(nonce) || length < 0) {
             return -1;
         }
         Workspace w = WORKSPACE.get();
@@ -76,7 +69,7 @@ final class SplitChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
 
     @Override
     public int open(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        if (!usable(nonce) || length < TAG_LENGTH) {
+        if (!usableWith(nonce) || length < TAG_LENGTH) {
             return -1;
         }
         int cipherLength = length - TAG_LENGTH;
@@ -93,10 +86,6 @@ final class SplitChaChaNonceAead extends ChaCha20RawKey implements NonceAead {
             WORKSPACE.remove();
             return -1;
         }
-    }
-
-    private boolean usable(byte[] nonce) {
-        return !isDestroyed() && nonce != null && nonce.length == NONCE_LENGTH;
     }
 
     // destroy(), from ChaCha20RawKey, zeroes the key.

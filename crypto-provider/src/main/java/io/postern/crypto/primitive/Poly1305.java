@@ -58,15 +58,7 @@ public final class Poly1305 {
      * with the 2<sup>128</sup> bit: ChaCha20-Poly1305's "data ‖ pad16" (RFC 8439 §2.8).
      */
     public void updatePadded(byte[] in, int offset, int length) {
-        int full = length & ~(BLOCK - 1);
-        blocks(in, offset, full, 1);
-        int rest = length - full;
-        if (rest > 0) {
-            byte[] p = partial;
-            System.arraycopy(in, offset + full, p, 0, rest);
-            Arrays.fill(p, rest, BLOCK, (byte) 0);
-            blocks(p, 0, BLOCK, 1);
-        }
+        update(in, offset, length, false);
     }
 
     /**
@@ -75,15 +67,21 @@ public final class Poly1305 {
      * Only for a whole message (the AEAD uses {@link #updatePadded}).
      */
     public void updateFinal(byte[] in, int offset, int length) {
+        update(in, offset, length, true);
+    }
+
+    private void update(byte[] in, int offset, int length, boolean rfcFinal) {
         int full = length & ~(BLOCK - 1);
         blocks(in, offset, full, 1);
         int rest = length - full;
         if (rest > 0) {
             byte[] p = partial;
             System.arraycopy(in, offset + full, p, 0, rest);
-            p[rest] = 1;
-            Arrays.fill(p, rest + 1, BLOCK, (byte) 0);
-            blocks(p, 0, BLOCK, 0);
+            Arrays.fill(p, rest, BLOCK, (byte) 0);
+            if (rfcFinal) {
+                p[rest] = 1;
+            }
+            blocks(p, 0, BLOCK, rfcFinal ? 0 : 1);
         }
     }
 
