@@ -82,6 +82,62 @@ class Poly1305Test {
         }
     }
 
+    /**
+     * A carry random data almost never triggers: the middle limb becomes all ones just as the low
+     * limb carries into it, so the carry must reach the top limb. With r = 4 the top limb comes back
+     * down as 5 × (its value) (4 · 2^128 = 2^130 ≡ 5): block 1 (zeros) leaves h = 5; block 2 adds
+     * 2^64 − 5 to the low limb and 2^64 − 1 to the middle one.
+     */
+    @Test
+    void carriesThroughAnAllOnesMiddleLimb() {
+        byte[] key = HEX.parseHex("0400000000000000000000000000000000000000000000000000000000000000");
+        byte[] message = HEX.parseHex("00000000000000000000000000000000" + "fbffffffffffffffffffffffffffffff");
+        assertThat(HEX.formatHex(tag(key, message))).isEqualTo(HEX.formatHex(bouncyCastle(key, message)))
+                .isEqualTo("0a000000000000000000000000000000");
+    }
+
+    /**
+     * Structured fuzz: keys with r in {1, 2, 4, the largest clamped r, random} and s in {0, all ones,
+     * random}, messages whose 64-bit limbs are 0, 1, 2^63, all ones or random, so that every carry
+     * in the block, the partial reduction and the final reduction gets its edge cases.
+     */
+    @Test
+    void agreesWithBouncyCastleOnEdgeLimbs() {
+        SplittableRandom random = new SplittableRandom(1305);
+        long[] limbs = {0, 1, Long.MIN_VALUE, -1, -2, Long.MAX_VALUE};
+        Poly1305 poly = new Poly1305();
+        byte[] actual = new byte[16];
+        for (int i = 0; i < 20_000; i++) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            switch (random.nextInt(5)) {
+                case 0 -> java.util.Arrays.fill(key, 0, 16, (byte) 0xff);
+                case 1, 2 -> {
+                    java.util.Arrays.fill(key, 0, 16, (byte) 0);
+                    key[0] = (byte) (1 << random.nextInt(3));
+                }
+                default -> { }
+            }
+            switch (random.nextInt(3)) {
+                case 0 -> java.util.Arrays.fill(key, 16, 32, (byte) 0);
+                case 1 -> java.util.Arrays.fill(key, 16, 32, (byte) 0xff);
+                default -> { }
+            }
+            int length = random.nextInt(100);
+            byte[] message = new byte[length + 8];
+            for (int at = 0; at < length; at += 8) {
+                long limb = random.nextInt(4) == 0 ? random.nextLong() : limbs[random.nextInt(limbs.length)];
+                io.postern.wire.LittleEndian.putLong(message, at, limb);
+            }
+            message = java.util.Arrays.copyOf(message, length);
+            poly.init(key, 0);
+            poly.updateFinal(message, 0, length);
+            poly.finish(actual, 0);
+            assertThat(actual).as("key %s, message %s", HEX.formatHex(key), HEX.formatHex(message))
+                    .isEqualTo(bouncyCastle(key, message));
+        }
+    }
+
     /** The AEAD's form: zero-padded to 16 with the 2^128 bit, then a lengths block. */
     @Test
     void paddedUpdatesEqualTheExplicitlyPaddedMessage() {
