@@ -43,6 +43,7 @@ public class Poly1305Benchmark {
     private byte[] out;
     private final Poly1305 base64 = new Poly1305();
     private final Poly1305Radix26 radix26 = new Poly1305Radix26();
+    private final Poly1305Radix44 radix44 = new Poly1305Radix44();
     private final org.bouncycastle.crypto.macs.Poly1305 bouncyCastle = new org.bouncycastle.crypto.macs.Poly1305();
     private final ChaCha7539Engine bcChaCha = new ChaCha7539Engine();
     private Cipher jdkChaCha;
@@ -62,9 +63,46 @@ public class Poly1305Benchmark {
         out = new byte[size];
         jdkChaCha = Cipher.getInstance("ChaCha20");
         jdkKey = new SecretKeySpec(key, "ChaCha20");
+        checkVariantsAgree();
         byte[] expected = tag(postern());
-        if (!Arrays.equals(expected, tag(radix26())) || !Arrays.equals(expected, tag(bouncyCastle()))) {
+        if (!Arrays.equals(expected, tag(radix26())) || !Arrays.equals(expected, tag(bouncyCastle()))
+                || !Arrays.equals(expected, tag(radix44()))) {
             throw new IllegalStateException("the Poly1305 variants disagree");
+        }
+    }
+
+    /** The variants against the product class on 500 random keys and lengths 0..1,300, before any timing. */
+    private static void checkVariantsAgree() {
+        var random = new java.util.SplittableRandom(44);
+        Poly1305 reference = new Poly1305();
+        Poly1305Radix26 r26 = new Poly1305Radix26();
+        Poly1305Radix44 r44 = new Poly1305Radix44();
+        byte[] k = new byte[32];
+        byte[] a = new byte[16];
+        byte[] b = new byte[16];
+        byte[] c = new byte[16];
+        for (int i = 0; i < 500; i++) {
+            random.nextBytes(k);
+            byte[] m = new byte[random.nextInt(1301)];
+            random.nextBytes(m);
+            if (i % 5 == 0) {
+                Arrays.fill(m, (byte) 0xff);
+            }
+            reference.init(k, 0);
+            reference.updatePadded(m, 0, m.length);
+            reference.update(7, m.length);
+            reference.finish(a, 0);
+            r26.init(k, 0);
+            r26.updatePadded(m, 0, m.length);
+            r26.update(7, m.length);
+            r26.finish(b, 0);
+            r44.init(k, 0);
+            r44.updatePadded(m, 0, m.length);
+            r44.update(7, m.length);
+            r44.finish(c, 0);
+            if (!Arrays.equals(a, b) || !Arrays.equals(a, c)) {
+                throw new IllegalStateException("a Poly1305 variant disagrees at length " + m.length);
+            }
         }
     }
 
@@ -89,6 +127,16 @@ public class Poly1305Benchmark {
         radix26.updatePadded(data, 0, size);
         radix26.update(0, size);
         radix26.finish(tag, 0);
+        return tag;
+    }
+
+    /** The radix-2^44 variant (products split at bit 44 without carry tests). */
+    @Benchmark
+    public byte[] radix44() {
+        radix44.init(key, 0);
+        radix44.updatePadded(data, 0, size);
+        radix44.update(0, size);
+        radix44.finish(tag, 0);
         return tag;
     }
 
