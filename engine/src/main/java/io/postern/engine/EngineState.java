@@ -47,6 +47,8 @@ final class EngineState {
     /** Payload bytes staged for peers without a session, engine-wide. */
     final StagedBytes stagedBytes = new StagedBytes(ProtocolConstants.MAX_STAGED_BYTES);
     final HalfOpenHandshakes halfOpen;
+    /** What every peer refers to (made once: one reference per peer, not one per table). */
+    private final Peer.Shared peerShared;
     /** Evicted sessions kept for receiving until their keys would expire (revocable eviction). */
     final EvictedSessions evicted = new EvictedSessions();
     /** Greatest TAI64N of forgotten peers, so their captured initiations cannot be replayed. */
@@ -72,6 +74,7 @@ final class EngineState {
         this.rateLimiter = new SourceRateLimiter(settings.maxRateLimiterEntries());
         this.quotas = new SourceQuotas(settings.maxDynamicPeersPerSource());
         this.halfOpen = new HalfOpenHandshakes(settings.maxHalfOpenHandshakes());
+        this.peerShared = new Peer.Shared(indices, halfOpen, stagedBytes, this::instant);
         this.replayMemory = new ReplayMemory(settings.maxDynamicPeers());
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
@@ -138,7 +141,7 @@ final class EngineState {
 
     /** @return a new peer of this engine (not yet in the peer table) */
     Peer newPeer(PublicKey key, PeerConfig config) {
-        Peer p = new Peer(key, config, indices, halfOpen, stagedBytes, this::instant);
+        Peer p = new Peer(key, config, peerShared);
         p.restoreGreatestTimestamp(replayMemory.take(key));
         return p;
     }

@@ -252,8 +252,8 @@ final class HandshakeResponder {
      * @return the peer holding its quota slot, or null when there is no room
      */
     private Peer createDynamicPeer(PublicKey key, Endpoint source) {
-        SourcePrefix origin = SourcePrefix.of(source.ip());
-        if (!s.quotas.tryAcquire(origin)) { // one source may not hold the whole table
+        SourcePrefix origin = s.quotas.tryAcquire(SourcePrefix.of(source.ip())); // shared by the source's peers
+        if (origin == null) { // one source may not hold the whole table
             return null;
         }
         if (s.dynamicPeers.get() >= s.settings.maxDynamicPeers() && !makeRoomForDynamicPeer()) {

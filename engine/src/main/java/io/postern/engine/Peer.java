@@ -6,11 +6,13 @@ import io.postern.net.Endpoint;
 import io.postern.net.IpPrefix;
 import io.postern.spi.crypto.HandshakeProtocol;
 import io.postern.wire.Tai64n;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
@@ -31,9 +33,24 @@ import java.util.function.LongFunction;
  * peer's.
  */
 final class Peer {
+    /**
+     * What every peer of an engine refers to: one reference per peer instead of one per table (an
+     * idle confirmed session costs its {@code Peer} and little else; see {@code SessionMemoryLoad}).
+     *
+     * @param indices     the engine's index table (its keypairs' and initiations' indices)
+     * @param halfOpen    the engine's half-open table (its unconfirmed "next" keypair)
+     * @param stagedBytes the engine-wide bound on staged payload bytes
+     * @param wallTime    protocol (monotonic) milliseconds to a wall-clock instant, for display
+     */
+    record Shared(IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes,
+                  LongFunction<Instant> wallTime) {}
+
+    /** {@link #lastHandshakeNanos} before any confirmed session. */
+    private static final long NO_HANDSHAKE = Long.MIN_VALUE;
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final PublicKey key;
-    private final IndexTable indices;
-    private final HalfOpenHandshakes halfOpen;
+    private final Shared shared;
     private final PeerTimers timers = new PeerTimers();
 
     private volatile PeerConfig config; // null for a peer admitted dynamically
@@ -50,16 +67,20 @@ final class Peer {
     private long lastInitiationAcceptedMillis = PeerTimers.NEVER;
     private byte[] cookie;
     private long cookieReceivedMillis = PeerTimers.NEVER;
-    /** The mac1 of the last handshake message we sent it: what a cookie reply from it is sealed to. */
-    private byte[] lastMac1;
-    private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
-    private final StagedBytes stagedBytes;
+    /**
+     * The mac1 of the last handshake message we sent it (16 bytes, big-endian halves; primitives, not
+     * an array an idle session would keep): what a cookie reply from it is sealed to.
+     */
+    private long lastMac1High;
+    private long lastMac1Low;
+    private boolean hasLastMac1;
+    /** Payloads waiting for a session: made by the first one staged, dropped when emptied (an idle peer holds none). */
+    private ArrayDeque<byte[]> staged;
 
     private final LongAdder rxBytes = new LongAdder();
     private final LongAdder txBytes = new LongAdder();
-    private volatile Instant lastHandshake;
-    /** Protocol (monotonic) milliseconds to a wall-clock instant, for display. */
-    private final LongFunction<Instant> wallTime;
+    /** Wall-clock time of the last confirmed session, nanoseconds since the epoch (a long, not an {@link Instant}). */
+    private volatile long lastHandshakeNanos = NO_HANDSHAKE;
     /** The source whose quota a dynamic peer counts against, until given back ({@link #takeOrigin}). */
     private SourcePrefix origin;
     private volatile String lastPolicyDecision;
@@ -73,22 +94,15 @@ final class Peer {
      * @param halfOpen the engine's half-open table (its unconfirmed "next" keypair)
      */
     Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen) {
-        this(key, config, indices, halfOpen, new StagedBytes(Long.MAX_VALUE), Instant::ofEpochMilli);
+        this(key, config, new Shared(indices, halfOpen, new StagedBytes(Long.MAX_VALUE), Instant::ofEpochMilli));
     }
 
-    /**
-     * @param stagedBytes the engine-wide bound on staged payload bytes
-     * @param wallTime    protocol (monotonic) milliseconds to a wall-clock instant, for display
-     */
-    Peer(PublicKey key, PeerConfig config, IndexTable indices, HalfOpenHandshakes halfOpen, StagedBytes stagedBytes,
-         LongFunction<Instant> wallTime) {
-        this.wallTime = wallTime;
+    /** @param shared what every peer of the engine refers to */
+    Peer(PublicKey key, PeerConfig config, Shared shared) {
         this.key = key;
         this.config = config;
         this.endpoint = config == null ? null : config.endpoint();
-        this.indices = indices;
-        this.halfOpen = halfOpen;
-        this.stagedBytes = stagedBytes;
+        this.shared = shared;
     }
 
     /** @return its static public key */
@@ -196,12 +210,12 @@ final class Peer {
         inFlight = null;
         f.state().destroy();
         timers.handshakeComplete();
-        indices.attach(f.index(), kp);
+        shared.indices().attach(f.index(), kp);
         SessionKeyPair oldNext = next;
         SessionKeyPair oldPrevious = previous;
         if (oldNext != null) {
             next = null;
-            halfOpen.settled(this);
+            shared.halfOpen().settled(this);
             previous = oldNext;
             discard(current);
         } else {
@@ -210,7 +224,7 @@ final class Peer {
         discard(oldPrevious);
         current = kp;
         derived(now);
-        lastHandshake = wallTime.apply(now); // the response authenticated: a confirmed session
+        handshakeConfirmed(now); // the response authenticated: a confirmed session
     }
 
     /**
@@ -221,15 +235,34 @@ final class Peer {
      * @param timestamp the initiation's TAI64N timestamp (later initiations must be newer)
      */
     void beginAsResponder(SessionKeyPair kp, byte[] timestamp, long now) {
-        indices.attach(kp.localIndex, kp);
+        shared.indices().attach(kp.localIndex, kp);
         discard(next);
         next = kp;
-        halfOpen.answered(this);
+        shared.halfOpen().answered(this);
         discard(previous);
         previous = null;
         greatestTimestamp = timestamp.clone();
         lastInitiationAcceptedMillis = now;
         derived(now);
+    }
+
+    private void handshakeConfirmed(long millis) {
+        lastHandshakeNanos = epochNanos(shared.wallTime().apply(millis));
+    }
+
+    /** @return {@code t} in nanoseconds since the epoch, saturated (±292 years around 1970) */
+    private static long epochNanos(Instant t) {
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? NO_HANDSHAKE + 1 : Long.MAX_VALUE;
+        }
+    }
+
+    /** @return the wall-clock time of its last confirmed session, or null */
+    Instant lastHandshake() {
+        long n = lastHandshakeNanos;
+        return n == NO_HANDSHAKE ? null : Instant.ofEpochSecond(0, n);
     }
 
     private void derived(long now) {
@@ -251,10 +284,10 @@ final class Peer {
         previous = current;
         current = kp;
         next = null;
-        halfOpen.settled(this);
+        shared.halfOpen().settled(this);
         discard(oldPrevious);
         // "latest handshake" (show) counts confirmed sessions only: an answered initiation proves nothing yet
-        lastHandshake = wallTime.apply(kp.createdMillis);
+        handshakeConfirmed(kp.createdMillis);
         return true;
     }
 
@@ -266,7 +299,7 @@ final class Peer {
      */
     boolean retireNext() {
         SessionKeyPair n = next;
-        halfOpen.settled(this);
+        shared.halfOpen().settled(this);
         if (n == null || removed) {
             return false;
         }
@@ -291,11 +324,11 @@ final class Peer {
     private void endSession() {
         discard(next);
         next = null;
-        halfOpen.settled(this);
+        shared.halfOpen().settled(this);
         abandonInitiation();
         releaseStaged();
         cookie = null;
-        lastMac1 = null;
+        hasLastMac1 = false;
         timers.keysCleared();
     }
 
@@ -363,7 +396,7 @@ final class Peer {
     private void discard(SessionKeyPair kp) {
         if (kp != null) {
             kp.destroy();
-            indices.remove(kp.localIndex);
+            shared.indices().remove(kp.localIndex);
         }
     }
 
@@ -435,7 +468,7 @@ final class Peer {
         if (f != null) {
             inFlight = null;
             f.state().destroy();
-            indices.remove(f.index());
+            shared.indices().remove(f.index());
             timers.handshakeComplete();
         }
     }
@@ -447,12 +480,20 @@ final class Peer {
      */
     void handshakeSent(byte[] message) {
         int mac1 = message.length - 2 * HandshakeProtocol.MAC_LENGTH;
-        lastMac1 = Arrays.copyOfRange(message, mac1, mac1 + HandshakeProtocol.MAC_LENGTH);
+        lastMac1High = (long) LONG_BE.get(message, mac1);
+        lastMac1Low = (long) LONG_BE.get(message, mac1 + Long.BYTES);
+        hasLastMac1 = true;
     }
 
-    /** @return the mac1 of the last handshake message we sent it, or null. Caller holds the monitor. */
+    /** @return the mac1 of the last handshake message we sent it (a copy), or null. Caller holds the monitor. */
     byte[] lastMac1() {
-        return lastMac1;
+        if (!hasLastMac1) {
+            return null;
+        }
+        byte[] mac1 = new byte[HandshakeProtocol.MAC_LENGTH];
+        LONG_BE.set(mac1, 0, lastMac1High);
+        LONG_BE.set(mac1, Long.BYTES, lastMac1Low);
+        return mac1;
     }
 
     /**
@@ -525,26 +566,38 @@ final class Peer {
      * @return false when the engine-wide staged-bytes bound refuses it (nothing staged)
      */
     boolean stage(byte[] copy, int max) {
-        while (staged.size() >= max) {
-            stagedBytes.release(staged.pollFirst().length);
+        ArrayDeque<byte[]> q = staged;
+        while (q != null && q.size() >= max) {
+            shared.stagedBytes().release(q.pollFirst().length);
         }
-        if (!stagedBytes.tryReserve(copy.length)) {
+        if (!shared.stagedBytes().tryReserve(copy.length)) {
+            if (q != null && q.isEmpty()) {
+                staged = null;
+            }
             return false;
         }
-        staged.addLast(copy);
+        if (q == null) {
+            q = new ArrayDeque<>(Math.min(max, 16));
+            staged = q;
+        }
+        q.addLast(copy);
         return true;
     }
 
     private void releaseStaged() {
-        for (byte[] b : staged) {
-            stagedBytes.release(b.length);
+        ArrayDeque<byte[]> q = staged;
+        if (q == null) {
+            return;
         }
-        staged.clear();
+        for (byte[] b : q) {
+            shared.stagedBytes().release(b.length);
+        }
+        staged = null;
     }
 
     /** @return the staged packets, removed. Takes the monitor. */
     synchronized List<byte[]> drainStaged() {
-        if (staged.isEmpty()) {
+        if (staged == null) {
             return List.of();
         }
         List<byte[]> out = new ArrayList<>(staged);
@@ -554,9 +607,14 @@ final class Peer {
 
     /** Drops the staged packets. Caller holds the monitor. @return how many there were */
     int dropStaged() {
-        int n = staged.size();
+        int n = staged == null ? 0 : staged.size();
         releaseStaged();
         return n;
+    }
+
+    /** @return whether it holds a staged-packet queue (tests: an idle peer holds none). Caller holds the monitor. */
+    boolean holdsStagedQueue() {
+        return staged != null;
     }
 
     // ---- lifecycle, counters and status ------------------------------------------------------
@@ -614,7 +672,7 @@ final class Peer {
 
     /** @return a snapshot for {@code show} */
     PeerStatus status(long nowMillis) {
-        return new PeerStatus(key, endpoint, allowedIps(), configured(), state(nowMillis), lastHandshake,
+        return new PeerStatus(key, endpoint, allowedIps(), configured(), state(nowMillis), lastHandshake(),
                 rxBytes.sum(), txBytes.sum(), lastPolicyDecision);
     }
 

@@ -10,23 +10,47 @@ import java.util.Map;
  * minutes, and every new key, a restarted peer's included, is refused. A peer's slot is taken when
  * the peer is created and given back when it is forgotten or becomes a configured peer. Bounded by
  * the dynamic-peer table itself (one entry per source holding at least one). Thread-safe.
+ *
+ * <p>The peers of one source share one {@link SourcePrefix} (the one {@link #tryAcquire} returns):
+ * a peer holds a reference to its source, not a copy of it.
  */
 final class SourceQuotas {
+    /** One source's count, with the prefix its peers share. Guarded by the quotas' monitor. */
+    private static final class Held {
+        final SourcePrefix source;
+        int count;
+
+        Held(SourcePrefix source) {
+            this.source = source;
+        }
+    }
+
     private final int perSource;
-    private final Map<SourcePrefix, Integer> held = new HashMap<>();
+    private final Map<SourcePrefix, Held> held = new HashMap<>();
 
     SourceQuotas(int perSource) {
         this.perSource = perSource;
     }
 
-    /** @return whether {@code source} may hold one more dynamic peer (then it holds it) */
-    synchronized boolean tryAcquire(SourcePrefix source) {
-        int n = held.getOrDefault(source, 0);
-        if (n >= perSource) {
-            return false;
+    /**
+     * Takes one slot of {@code source} if it may hold one more dynamic peer.
+     *
+     * @return the prefix to record as the peer's origin (equal to {@code source}, shared by every peer
+     *         of that source), or null when the source holds its quota already
+     */
+    synchronized SourcePrefix tryAcquire(SourcePrefix source) {
+        Held h = held.get(source);
+        if (h == null) {
+            if (perSource <= 0) {
+                return null;
+            }
+            h = new Held(source);
+            held.put(source, h);
+        } else if (h.count >= perSource) {
+            return null;
         }
-        held.put(source, n + 1);
-        return true;
+        h.count++;
+        return h.source;
     }
 
     /** Gives back one slot of {@code source} (null is ignored). */
@@ -34,11 +58,15 @@ final class SourceQuotas {
         if (source == null) {
             return;
         }
-        held.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+        Held h = held.get(source);
+        if (h != null && --h.count <= 0) {
+            held.remove(source);
+        }
     }
 
     /** @return dynamic peers {@code source} holds */
     synchronized int held(SourcePrefix source) {
-        return held.getOrDefault(source, 0);
+        Held h = held.get(source);
+        return h == null ? 0 : h.count;
     }
 }

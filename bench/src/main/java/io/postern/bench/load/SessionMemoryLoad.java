@@ -90,15 +90,18 @@ public final class SessionMemoryLoad {
         gateway.close();
     }
 
-    /** Prints the top of the heap histogram (live objects) via {@code jcmd GC.class_histogram} on this JVM. */
+    /**
+     * Prints the top of the heap histogram (live objects) via {@code jcmd GC.class_histogram} on this JVM
+     * ({@code -Dhistogram.lines=N} lines, default 28).
+     */
     private static void printHistogram() throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
                 .redirectErrorStream(true).start();
-        try (var lines = p.inputReader().lines()) {
-            lines.limit(28).forEach(System.out::println);
-        }
+        // read every line before waiting: jcmd blocks on a full pipe if the reading stops early
+        java.util.List<String> lines = p.inputReader().lines().toList();
         p.waitFor();
+        lines.stream().limit(Integer.getInteger("histogram.lines", 28)).forEach(System.out::println);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
