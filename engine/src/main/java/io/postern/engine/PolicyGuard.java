@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       cooldown, not one per handshake, and other handshakes go on;</li>
  *   <li>{@link #onEvent} hands events to one thread of the policy's own through a bounded queue
  *       ({@value #EVENT_QUEUE}); when the policy falls that far behind, its events are dropped
- *       (counted), never the engine's.</li>
+ *       (counted), never the engine's. A policy that does not override {@link SessionPolicy#onEvent}
+ *       (the built-in ones) gets no thread and no hand-off: a thread per engine that nobody listens
+ *       to cost 10,000 threads in a process running 10,000 client engines.</li>
  * </ul>
  * Thread-safe. {@link #close()} stops the threads, interrupting calls still running.
  */
@@ -64,6 +66,7 @@ final class PolicyGuard implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final LongAdder faults;
     private final ThreadPoolExecutor decisions;
+    /** {@code null} when the policy does not listen to events. */
     private final ThreadPoolExecutor events;
     private final AtomicLong droppedEvents = new AtomicLong();
     private final LogLimiter faultLines;
@@ -90,8 +93,19 @@ final class PolicyGuard implements AutoCloseable {
         String name = policy.name();
         this.decisions = new ThreadPoolExecutor(0, MAX_IN_FLIGHT, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Thread.ofPlatform().daemon().name("postern-policy-" + name + "-", 0).factory());
-        this.events = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE),
-                Thread.ofPlatform().daemon().name("postern-policy-events-" + name).factory());
+        this.events = listensToEvents(policy)
+                ? new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(EVENT_QUEUE),
+                        Thread.ofPlatform().daemon().name("postern-policy-events-" + name).factory())
+                : null;
+    }
+
+    /** @return whether {@code policy}'s class overrides {@link SessionPolicy#onEvent} (the default ignores events) */
+    static boolean listensToEvents(SessionPolicy policy) {
+        try {
+            return policy.getClass().getMethod("onEvent", GatewayEvent.class).getDeclaringClass() != SessionPolicy.class;
+        } catch (NoSuchMethodException e) {
+            return true; // cannot happen for a SessionPolicy; hand events over rather than lose them
+        }
     }
 
     /** @return the configured policy's name */
@@ -164,6 +178,9 @@ final class PolicyGuard implements AutoCloseable {
 
     /** Hands {@code event} to the policy's {@code onEvent} on the policy's event thread; never blocks. */
     void onEvent(GatewayEvent event) {
+        if (events == null) {
+            return;
+        }
         try {
             events.execute(() -> {
                 try {
@@ -188,6 +205,8 @@ final class PolicyGuard implements AutoCloseable {
     @Override
     public void close() {
         decisions.shutdownNow();
-        events.shutdownNow();
+        if (events != null) {
+            events.shutdownNow();
+        }
     }
 }
