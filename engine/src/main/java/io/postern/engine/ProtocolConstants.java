@@ -39,8 +39,12 @@ final class ProtocolConstants {
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
     /** A cookie from a cookie reply is used for this long. */
     static final Duration COOKIE_REFRESH_TIME = Duration.ofSeconds(120);
-    /** Keys are zeroed after this long without a new handshake (REJECT_AFTER_TIME × 3). */
-    static final Duration ZERO_KEYS_AFTER = REJECT_AFTER_TIME.multipliedBy(3);
+    /**
+     * Keys are zeroed after this long without a new handshake (REJECT_AFTER_TIME × 3). In seconds, not
+     * {@code Duration.multipliedBy}: that computes through {@code BigDecimal}, whose class initialisation
+     * cost a fresh gateway's start ~35 ms of interpreted {@code BigInteger} arithmetic (issue 17).
+     */
+    static final Duration ZERO_KEYS_AFTER = Duration.ofSeconds(REJECT_AFTER_TIME.toSeconds() * 3);
     /**
      * Minimum interval between initiations accepted from one peer (wireguard-go
      * {@code HandshakeInitationRate}: 50 per second).

@@ -2,7 +2,10 @@ package io.postern.gateway;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The {@code postern} command: {@code up}, {@code genkey}, {@code pubkey}, {@code policies}. Run it
@@ -43,10 +46,18 @@ public final class Main {
                 System.setProperty(USERSPACE_LOG_PROPERTY, level == null ? "ERROR" : level); // wireguard-go's default: errors only
             }
         }
+        // Logback's set-up (~50 ms on a cold JVM) on a thread of its own while this one builds the command
+        // line (issue 17); the command runs only once it is done, so nothing it logs is lost or replayed
+        Thread logging = Thread.ofPlatform().name(LOGGING_THREAD).daemon(true).start(LoggerFactory::getILoggerFactory);
         FatalErrors.install(); // an Error on any thread (a packet thread out of memory) ends the process
-        int code = run(args, System.in, System.out, System.err, System.getenv());
+        int code = run(args, System.in, System.out, System.err, System.getenv(), logging);
         System.exit(code);
     }
+
+    /** The name of the thread that sets the logging up while {@link #main} builds the command line. */
+    static final String LOGGING_THREAD = "postern-logging";
+    /** How long a command waits for the logging set-up before running without it being finished. */
+    static final Duration LOGGING_WAIT = Duration.ofSeconds(10);
 
     /**
      * Runs one command with the given streams and environment (tests use this).
@@ -54,6 +65,23 @@ public final class Main {
      * @return the exit code: 0 success, 1 failure (bad configuration, I/O), 2 bad command line
      */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-        return PosternCommand.commandLine(args, in, out, err, env).execute(args);
+        return run(args, in, out, err, env, null);
+    }
+
+    /**
+     * @param logging a thread setting the logging up, or null: the command line is built meanwhile (it logs
+     *                nothing), the command runs once the thread is done (bounded by {@link #LOGGING_WAIT})
+     */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+                   Thread logging) {
+        CommandLine commandLine = PosternCommand.commandLine(args, in, out, err, env);
+        if (logging != null) {
+            try {
+                logging.join(LOGGING_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return commandLine.execute(args);
     }
 }

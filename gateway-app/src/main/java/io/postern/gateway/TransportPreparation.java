@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * start path at their first bind. Nothing waits for it: a bind that comes first does the work itself
  * (class initialisation runs once). A failure is logged at DEBUG and changes nothing; the bind reports
  * it as before.
+ *
+ * <p>Where a faster built-in binds in a configured transport's place ({@code udp-linux} for {@code udp}),
+ * only the faster one is prepared: the configured one binds only when the faster one cannot, and then
+ * links its calls itself. Preparing both cost the start CPU it needs (the portable {@code udp}'s linking
+ * ran beside the main thread's bind on a 2-vCPU machine), unless the faster one's preparation fails:
+ * then the configured one is prepared after it.
  */
 final class TransportPreparation {
     /** The thread's name. */
@@ -28,15 +34,13 @@ final class TransportPreparation {
      * @return the thread, or null when there is nothing to prepare
      */
     static Thread start(NamedPlugins<TransportProvider> registry, List<String> names) {
-        List<TransportProvider> providers = new ArrayList<>();
+        // each entry: what binds first (the faster built-in where there is one), then what binds if it cannot
+        List<TransportProvider[]> providers = new ArrayList<>();
         for (String name : names) {
             try {
-                providers.add(registry.select(name));
-                // what binds in its place where it can (udp-linux for udp): prepared first
+                TransportProvider configured = registry.select(name);
                 TransportProvider faster = PluginRegistry.fasterBuiltIn(registry, name, names);
-                if (faster != null) {
-                    providers.add(providers.size() - 1, faster);
-                }
+                providers.add(faster != null ? new TransportProvider[] {faster, configured} : new TransportProvider[] {configured});
             } catch (ConfigException e) {
                 // reported, with the available names, when the node starts
             }
@@ -45,13 +49,24 @@ final class TransportPreparation {
             return null;
         }
         return Thread.ofPlatform().name(THREAD_NAME).daemon(true).start(() -> {
-            for (TransportProvider p : providers) {
-                try {
-                    p.prepare();
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.debug("transport prepare failed transport={} error={}", p.name(), e.toString());
+            for (TransportProvider[] candidates : providers) {
+                for (TransportProvider p : candidates) {
+                    if (prepare(p)) {
+                        break;
+                    }
                 }
             }
         });
+    }
+
+    /** @return whether {@code p} prepared without failing */
+    private static boolean prepare(TransportProvider p) {
+        try {
+            p.prepare();
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("transport prepare failed transport={} error={}", p.name(), e.toString());
+            return false;
+        }
     }
 }

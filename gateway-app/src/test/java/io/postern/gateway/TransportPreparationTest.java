@@ -72,11 +72,24 @@ class TransportPreparationTest {
     }
 
     @Test
-    void theFasterBuiltInThatBindsInPlaceOfAConfiguredTransportIsPreparedToo() throws InterruptedException {
+    void theFasterBuiltInThatBindsInPlaceOfAConfiguredTransportIsPreparedInsteadOfIt() throws InterruptedException {
         List<String> calls = new CopyOnWriteArrayList<>();
         NamedPlugins<TransportProvider> registry = NamedPlugins.of("Transport",
                 List.of(new Recording("udp", calls, false), new Recording("udp-linux", calls, false, "udp"),
                         new Recording("tcp", calls, false)),
+                TransportProvider::name, TransportProvider::description);
+        Thread t = TransportPreparation.start(registry, List.of("udp", "tcp"));
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        // udp binds only when udp-linux cannot, and then links its calls itself
+        assertThat(calls).containsExactly("udp-linux@postern-prepare(daemon)", "tcp@postern-prepare(daemon)");
+    }
+
+    @Test
+    void whenTheFasterBuiltInsPreparationFailsTheConfiguredTransportIsPrepared() throws InterruptedException {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        NamedPlugins<TransportProvider> registry = NamedPlugins.of("Transport",
+                List.of(new Recording("udp", calls, false), new Recording("udp-linux", calls, true, "udp")),
                 TransportProvider::name, TransportProvider::description);
         Thread t = TransportPreparation.start(registry, List.of("udp"));
         t.join(10_000);

@@ -1,7 +1,8 @@
 package io.postern.gateway.wiring;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
+import com.google.inject.Provider;
+import com.google.inject.Scopes;
 import io.postern.engine.EngineServices;
 import io.postern.engine.OnPolicyFault;
 import io.postern.engine.SessionEngine;
@@ -11,12 +12,15 @@ import io.postern.spi.PacketHandler;
 import io.postern.spi.SessionPolicy;
 import io.postern.spi.crypto.CryptoProvider;
 import io.postern.spi.crypto.HandshakeProtocolFactory;
-import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /**
  * Builds the one {@link SessionEngine} of a node from its identity, its clock and the SPIs that
  * {@link PluginModule} binds.
+ *
+ * <p>Bound in {@link #configure()} with providers and {@link Scopes#SINGLETON}, not with {@code @Provides
+ * @Singleton} methods: reading those annotations made the JVM generate a proxy class per annotation type
+ * (and Guice call the methods reflectively), ~20 ms of a cold start in interpreted code (issue 17).
  */
 public final class EngineModule extends AbstractModule {
     private final StaticKeyPair identity;
@@ -34,16 +38,17 @@ public final class EngineModule extends AbstractModule {
         this.onPolicyFault = onPolicyFault;
     }
 
-    @Provides
-    @Singleton
-    EngineServices services(CryptoProvider crypto, HandshakeProtocolFactory handshakes, SessionPolicy policy,
-                            Admission admission, PacketHandler handler) {
-        return new EngineServices(crypto, handshakes, policy, onPolicyFault, admission, handler);
-    }
-
-    @Provides
-    @Singleton
-    SessionEngine engine(EngineServices services) {
-        return new SessionEngine(identity, services, clock);
+    @Override
+    protected void configure() {
+        Provider<CryptoProvider> crypto = getProvider(CryptoProvider.class);
+        Provider<HandshakeProtocolFactory> handshakes = getProvider(HandshakeProtocolFactory.class);
+        Provider<SessionPolicy> policy = getProvider(SessionPolicy.class);
+        Provider<Admission> admission = getProvider(Admission.class);
+        Provider<PacketHandler> handler = getProvider(PacketHandler.class);
+        bind(EngineServices.class).toProvider((Provider<EngineServices>) () -> new EngineServices(crypto.get(),
+                handshakes.get(), policy.get(), onPolicyFault, admission.get(), handler.get())).in(Scopes.SINGLETON);
+        Provider<EngineServices> services = getProvider(EngineServices.class);
+        bind(SessionEngine.class).toProvider((Provider<SessionEngine>) () -> new SessionEngine(identity, services.get(), clock))
+                .in(Scopes.SINGLETON);
     }
 }

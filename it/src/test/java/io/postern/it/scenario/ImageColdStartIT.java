@@ -49,6 +49,29 @@ class ImageColdStartIT {
                 .anyMatch(l -> l.contains(" io.postern.gateway.PosternCommand source: shared objects file"));
     }
 
+    /**
+     * What {@code up} does before {@code listening on:} initialises no class it does not need whose
+     * initialisation is known to be costly on a cold JVM: {@code BigDecimal} (the engine's constants once
+     * computed a {@code Duration} through it: ~35 ms of interpreted {@code BigInteger} arithmetic).
+     */
+    @Test
+    void upReachesListeningWithoutInitialisingCostlyClassesItDoesNotNeed(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("class-init.log");
+        try (ImageProcess gateway = ImageProcess.start(dir.resolve("up.log"), Map.of("POSTERN_DATA_DIR", dir.toString(),
+                        "POSTERN_UAPI_DIR", dir.toString(), "POSTERN_WARMUP", "0",
+                        "JAVA_OPTS", "-Xlog:class+init=info:file=" + log),
+                "up", "--listen-port", "0")) {
+            gateway.awaitLog("listening on:", Duration.ofSeconds(60));
+            // Logback is set up on a thread of its own while the command line is built: the lines logged
+            // before "listening on:" are all there, none was intercepted and replayed by SLF4J
+            assertThat(gateway.log()).contains("INFO  io.postern.gateway.PosternNode - node started").doesNotContain("SLF4J");
+        }
+        List<String> lines = Files.readAllLines(log);
+        // the log covers the engine's start (so the absence below means something)
+        assertThat(lines).anyMatch(l -> l.contains("'io/postern/engine/ProtocolConstants'"));
+        assertThat(lines).noneMatch(l -> l.contains("'java/math/BigDecimal'"));
+    }
+
     private static int majorVersion(Path classFile) throws IOException {
         try (InputStream in = Files.newInputStream(classFile); DataInputStream data = new DataInputStream(in)) {
             data.readInt(); // magic
