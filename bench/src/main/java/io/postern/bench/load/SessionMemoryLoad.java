@@ -10,9 +10,9 @@ import io.postern.spi.HandlerContext;
 import io.postern.spi.PacketHandler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import javax.management.ObjectName;
 
 /**
  * Heap per idle confirmed session in one gateway engine at N sessions. No sockets: the gateway
@@ -91,17 +91,16 @@ public final class SessionMemoryLoad {
     }
 
     /**
-     * Prints the top of the heap histogram (live objects) via {@code jcmd GC.class_histogram} on this JVM
-     * ({@code -Dhistogram.lines=N} lines, default 28).
+     * Prints the top of the heap histogram (live objects; {@code -Dhistogram.lines=N} lines, default
+     * 28) through the JVM's own diagnostic command bean: what {@code jcmd PID GC.class_histogram}
+     * prints, without a jcmd process (one attached to its parent JVM here printed and then never
+     * exited).
      */
     private static void printHistogram() throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
-                .redirectErrorStream(true).start();
-        // read every line before waiting: jcmd blocks on a full pipe if the reading stops early
-        java.util.List<String> lines = p.inputReader().lines().toList();
-        p.waitFor();
-        lines.stream().limit(Integer.getInteger("histogram.lines", 28)).forEach(System.out::println);
+        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        out.toString().lines().limit(Integer.getInteger("histogram.lines", 28)).forEach(System.out::println);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
