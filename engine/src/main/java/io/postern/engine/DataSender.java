@@ -40,6 +40,14 @@ final class DataSender {
      * @return whether it was sent or staged for sending once a handshake completes
      */
     boolean send(Peer peer, byte[] buf, int off, int len) {
+        return send(peer, buf, off, len, true);
+    }
+
+    /**
+     * @param flushAfterStaging whether a payload that is staged is sent at once if a session appeared
+     *                          meanwhile (false when sending staged payloads: no second round)
+     */
+    private boolean send(Peer peer, byte[] buf, int off, int len, boolean flushAfterStaging) {
         if (len < 0 || len > ProtocolConstants.MAX_PAYLOAD || peer.removed()) {
             return false;
         }
@@ -47,11 +55,11 @@ final class DataSender {
         SessionKeyPair kp = peer.sendableKeypair(now);
         Endpoint to = peer.endpoint();
         if (kp == null || to == null) {
-            return stage(peer, buf, off, len);
+            return stage(peer, buf, off, len, flushAfterStaging);
         }
         long counter = kp.nextSendCounter();
         if (Long.compareUnsigned(counter, ProtocolConstants.REJECT_AFTER_MESSAGES) >= 0) {
-            return stage(peer, buf, off, len);
+            return stage(peer, buf, off, len, flushAfterStaging);
         }
         byte[] out = SCRATCH.get();
         // wireguard-go calculatePaddingSize: never pad beyond the MTU, nor beyond the IPv4 datagram limit
@@ -62,7 +70,7 @@ final class DataSender {
         Arrays.fill(plain, len, padded, (byte) 0);
         int sealed = kp.seal(counter, plain, 0, padded, out, DataMessage.HEADER_SIZE);
         if (sealed < 0) {
-            return stage(peer, buf, off, len); // destroyed meanwhile
+            return stage(peer, buf, off, len, flushAfterStaging); // destroyed meanwhile
         }
         int total = DataMessage.HEADER_SIZE + sealed;
         // timers: any packet sent stops the passive keepalive; data arms the "unanswered" handshake.
@@ -99,7 +107,7 @@ final class DataSender {
             sendKeepalive(peer);
         } else {
             for (byte[] p : packets) {
-                send(peer, p, 0, p.length);
+                send(peer, p, 0, p.length, false);
             }
         }
     }
@@ -107,11 +115,17 @@ final class DataSender {
     /** Sends the staged packets, if any (after a responder keypair was confirmed). */
     void sendStaged(Peer peer) {
         for (byte[] p : peer.drainStaged()) {
-            send(peer, p, 0, p.length);
+            send(peer, p, 0, p.length, false);
         }
     }
 
-    private boolean stage(Peer peer, byte[] buf, int off, int len) {
+    /**
+     * Stages a payload for a peer the caller found without a sendable session. A handshake may have
+     * completed since the caller looked, and drained the staged payloads before this one was added:
+     * so, as wireguard-go's {@code SendStagedPackets} after staging, look again and send what is
+     * staged if a session is there now (else this payload would wait for the next handshake).
+     */
+    boolean stage(Peer peer, byte[] buf, int off, int len, boolean flushIfSessionAppeared) {
         int max = s.settings.maxStagedPackets();
         synchronized (peer) {
             if (peer.removed() || max == 0) {
@@ -121,6 +135,10 @@ final class DataSender {
                 s.count(EngineCounter.STAGING_REFUSED); // the engine-wide bound: nothing staged, the caller is told
                 return false;
             }
+        }
+        if (flushIfSessionAppeared && peer.sendableKeypair(s.now()) != null && peer.endpoint() != null) {
+            sendStaged(peer);
+            return true;
         }
         // As wireguard-go: start a handshake, through the REKEY_TIMEOUT gate — which our last response
         // counts toward, so a responder keypair still awaiting its confirmation gets 5 s to carry

@@ -413,6 +413,11 @@ public final class SessionEngine implements DatagramReceiver, HandlerContext, Au
         return handshakes.underLoad();
     }
 
+    /** Stages a payload for {@code peer} as a send that found no session does (tests: the race with a handshake completing). */
+    boolean stageAsIfNoSession(PublicKey peer, byte[] buffer, int offset, int length) {
+        return sender.stage(state.peers.get(peer), buffer, offset, length, true);
+    }
+
     /** @return the handshake queue (tests hold the engine under load through it) */
     HandshakeQueue handshakeQueue() {
         return handshakes;

@@ -21,6 +21,26 @@ class HandshakeTest {
         h.close();
     }
 
+    /**
+     * A send that found no session stages its payload; if the handshake completed (and drained the
+     * staged payloads) between that look and the staging, the payload must still go out at once, not
+     * wait for the next handshake. Seen in CI: MetricsTest's fifth echo never came.
+     */
+    @Test
+    void aPayloadStagedJustAfterTheHandshakeDrainedTheStagedOnesIsSentAtOnce() {
+        assertThat(a.send(gw, "hello")).isTrue();
+        h.deliver();
+        assertThat(a.status(gw).state()).isEqualTo(SessionState.ESTABLISHED);
+        long initiated = a.engine.counters().handshakesInitiated();
+
+        byte[] late = "late".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(a.engine.stageAsIfNoSession(gw.key(), late, 0, late.length)).isTrue();
+        h.deliver();
+
+        assertThat(gw.handler.texts()).containsExactly("hello", "late");
+        assertThat(a.engine.counters().handshakesInitiated()).isEqualTo(initiated); // no new handshake needed
+    }
+
     @Test
     void aPacketSentWithoutSessionIsStagedHandshakedDeliveredAndEchoed() {
         assertThat(a.send(gw, "hello")).isTrue();
